@@ -1,0 +1,102 @@
+import type { ActorRef, Envelope } from './envelope.ts';
+
+/**
+ * The seams between the runtime core and its adapters. The core imports nothing but these; each port has a real
+ * adapter (db/, bridge/) and an in-memory twin (actors/testing/) so the core is tested without I/O.
+ */
+
+/** An actor as stored: the persisted XState snapshot plus the fencing version and the machine that wrote it. */
+export interface StoredActor {
+  readonly machineId: string;
+  readonly machineVersion: string;
+  /** Increases by exactly one per committed turn; the fencing token of every write. */
+  readonly version: number;
+  /** `machine.getPersistedSnapshot(...)`: plain JSON. */
+  readonly snapshot: PersistedSnapshot;
+}
+
+export interface PersistedSnapshot {
+  readonly value: unknown;
+  readonly context: unknown;
+  readonly status: string;
+  readonly [key: string]: unknown;
+}
+
+/** A message the turn emitted, bound for the outbox and from there for the Kafka topic named by `envelope.type`. */
+export interface OutboxMessage {
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly envelope: Envelope;
+}
+
+/** Everything one turn changes, committed atomically or not at all. Built by the pure `computeTurn`. */
+export interface Turn {
+  readonly ref: ActorRef;
+  readonly machineId: string;
+  readonly machineVersion: string;
+  /** 0 when the turn creates the actor. */
+  readonly expectedVersion: number;
+  readonly version: number;
+  readonly snapshot: PersistedSnapshot;
+  /** The consumed message; stored as processed so a redelivery is acknowledged without being applied. */
+  readonly message: Envelope;
+  readonly outbox: readonly OutboxMessage[];
+}
+
+export interface PersistencePort {
+  load(ref: ActorRef): Promise<StoredActor | undefined>;
+  isProcessed(ref: ActorRef, messageId: string): Promise<boolean>;
+  /** Throws StaleWriterError on a version mismatch and DuplicateMessageError on a seen message id. */
+  commitTurn(turn: Turn): Promise<void>;
+}
+
+/** A cache of stored actors for fast activation. Never the source of truth: losing it loses nothing. */
+export interface SnapshotCachePort {
+  get(ref: ActorRef): Promise<StoredActor | undefined>;
+  put(ref: ActorRef, stored: StoredActor): Promise<void>;
+  delete(ref: ActorRef): Promise<void>;
+}
+
+/** What the host of an actor answers once a message is safely persisted (or was already). */
+export interface DeliveryResult {
+  readonly status: 'persisted';
+  readonly duplicate: boolean;
+  readonly version: number;
+  readonly state: unknown;
+  readonly context: unknown;
+}
+
+export type DeliveryHandler = (ref: ActorRef, envelope: Envelope) => Promise<DeliveryResult>;
+
+export interface Served {
+  stop(): Promise<void>;
+}
+
+/** Request/reply to the node hosting an actor. Failures arrive as typed TrackOpsErrors. */
+export interface TransportPort {
+  serve(handler: DeliveryHandler): Promise<Served>;
+  request(ref: ActorRef, envelope: Envelope, options?: { timeoutMs?: number }): Promise<DeliveryResult>;
+}
+
+export interface ClockPort {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Which actors this node may host. A single node owns everything; a cluster leases shards. */
+export interface PlacementPort {
+  owns(ref: ActorRef): boolean;
+}
+
+export const systemClock: ClockPort = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => {
+    const handle = setTimeout(callback, ms);
+    handle.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export const singleNodePlacement: PlacementPort = { owns: () => true };

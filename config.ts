@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * Every address, port, credential and tuning knob of TrackOps, read from the environment once at start-up.
+ * The defaults are the local services of a development machine; README.md lists them all.
+ */
+const integer = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const configSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/trackops'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().default('trackops'),
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  KAFKA_TOPIC_PARTITIONS: integer(3),
+  /** Prefix of every NATS subject and Kafka consumer group, so two deployments can share one NATS and Kafka. */
+  TRACKOPS_NAMESPACE: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('trackops'),
+  NODE_ID: z.string().default(`node-${process.pid}`),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  COMMAND_TIMEOUT_MS: integer(5000),
+  ACTOR_IDLE_MS: integer(60_000),
+  ACTOR_MAX_LIVE: integer(10_000),
+  OUTBOX_BATCH_SIZE: integer(100),
+  /** Safety net only: the relay is woken by LISTEN/NOTIFY; this catches a notification lost on reconnect. */
+  OUTBOX_SAFETY_POLL_MS: integer(5000),
+  ROUTER_RETRY_INITIAL_MS: integer(1000),
+  ROUTER_RETRY_MULTIPLIER: z.coerce.number().min(1).default(2),
+  ROUTER_RETRY_MAX_MS: integer(10_000),
+  ROUTER_MAX_ATTEMPTS: integer(3),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID' as const;
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment (or overrides for tests); a bad value stops start-up with every problem named. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+export const kafkaBrokers = (config: Config): string[] =>
+  config.KAFKA_BROKERS.split(',').map((broker) => broker.trim());

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/**
+ * What the order machine accepts and emits. Money is in integer cents inside the machine so totals never drift;
+ * the API speaks decimal strings. Every event carries `at`, the time its message occurred, so the machine stays
+ * pure (no clock reads) and replays give the same result.
+ */
+export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'PROCESSING', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
+export const orderStatusSchema = z.enum(ORDER_STATUSES);
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+
+export const TRACKING_KINDS = ['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED'] as const;
+export const trackingKindSchema = z.enum(TRACKING_KINDS);
+export type TrackingKind = z.infer<typeof trackingKindSchema>;
+
+const at = z.iso.datetime({ offset: true });
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const shippingAddressSchema = z.object({
+  street: text(200),
+  city: text(100),
+  state: text(100),
+  zipCode: text(20),
+  country: text(100),
+});
+export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
+
+export const orderLineSchema = z.object({
+  sku: text(64),
+  quantity: z.number().int().min(1).max(1_000_000),
+  unitPriceCents: z.number().int().min(0).max(1_000_000_000_00),
+});
+export type OrderLine = z.infer<typeof orderLineSchema>;
+
+export const orderInputSchema = z.object({
+  orderId: z.uuid(),
+  customerId: z.uuid(),
+  items: z.array(orderLineSchema).min(1).max(500),
+  shippingAddress: shippingAddressSchema,
+  deliveryInstructions: z.string().trim().max(1000).optional(),
+  at,
+});
+export type OrderInput = z.infer<typeof orderInputSchema>;
+
+export const trackingEventSchema = z.object({
+  kind: trackingKindSchema,
+  occurredAt: at,
+  location: z.string().max(200).optional(),
+});
+export type TrackingEvent = z.infer<typeof trackingEventSchema>;
+
+/** Tracking kinds from the carrier feed and the machine event each one becomes. */
+export const TRACKING_EVENT_TYPES = {
+  PICKED_UP: 'shipment.pickedUp',
+  IN_TRANSIT: 'shipment.inTransit',
+  OUT_FOR_DELIVERY: 'shipment.outForDelivery',
+  DELIVERED: 'shipment.delivered',
+} as const satisfies Record<TrackingKind, string>;
+
+const tracking = <T extends string>(type: T) => trackingEventSchema.extend({ type: z.literal(type), at });
+
+export const orderEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('order.confirm'), at }),
+  z.object({ type: z.literal('order.process'), at }),
+  z.object({ type: z.literal('order.ship'), at }),
+  z.object({ type: z.literal('order.deliver'), at }),
+  z.object({ type: z.literal('order.cancel'), reason: text(500), at }),
+  tracking(TRACKING_EVENT_TYPES.PICKED_UP),
+  tracking(TRACKING_EVENT_TYPES.IN_TRANSIT),
+  tracking(TRACKING_EVENT_TYPES.OUT_FOR_DELIVERY),
+  tracking(TRACKING_EVENT_TYPES.DELIVERED),
+]);
+export type OrderEvent = z.infer<typeof orderEventSchema>;
+
+/** The command that creates an order actor; its payload (with `at`) is the machine's input. */
+export const ORDER_CREATE = 'order.create';
+
+/** Which command moves an order to a given status (used by `orders.updateStatus`). */
+export const COMMAND_FOR_STATUS = {
+  CONFIRMED: 'order.confirm',
+  PROCESSING: 'order.process',
+  SHIPPED: 'order.ship',
+  DELIVERED: 'order.deliver',
+  CANCELLED: 'order.cancel',
+} as const satisfies Partial<Record<OrderStatus, OrderEvent['type']>>;
+
+export interface StatusChange {
+  status: OrderStatus;
+  at: string;
+  reason?: string;
+}
+
+export interface OrderContext {
+  orderId: string;
+  customerId: string;
+  items: OrderLine[];
+  totalCents: number;
+  shippingAddress: ShippingAddress;
+  deliveryInstructions?: string;
+  cancellationReason?: string;
+  statusHistory: StatusChange[];
+  trackingEvents: TrackingEvent[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type OrderEmitted =
+  | { type: 'order.created'; order: OrderContext }
+  | { type: 'order.status.updated'; orderId: string; from: OrderStatus | null; to: OrderStatus; at: string; reason?: string }
+  | { type: 'order.cancelled'; orderId: string; reason: string; at: string }
+  | { type: 'order.delivered'; orderId: string; at: string };
