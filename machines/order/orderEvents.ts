@@ -57,7 +57,9 @@ export const TRACKING_EVENT_TYPES = {
   DELIVERED: 'shipment.delivered',
 } as const satisfies Record<TrackingKind, string>;
 
-const tracking = <T extends string>(type: T) => trackingEventSchema.extend({ type: z.literal(type), at });
+/** A tracking event's `kind` must agree with its type: a contradictory message is refused, not half-applied. */
+const tracking = <K extends TrackingKind>(kind: K) =>
+  trackingEventSchema.extend({ type: z.literal(TRACKING_EVENT_TYPES[kind]), kind: z.literal(kind), at });
 
 export const orderEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('order.confirm'), at }),
@@ -65,10 +67,10 @@ export const orderEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('order.ship'), at }),
   z.object({ type: z.literal('order.deliver'), at }),
   z.object({ type: z.literal('order.cancel'), reason: text(500), at }),
-  tracking(TRACKING_EVENT_TYPES.PICKED_UP),
-  tracking(TRACKING_EVENT_TYPES.IN_TRANSIT),
-  tracking(TRACKING_EVENT_TYPES.OUT_FOR_DELIVERY),
-  tracking(TRACKING_EVENT_TYPES.DELIVERED),
+  tracking('PICKED_UP'),
+  tracking('IN_TRANSIT'),
+  tracking('OUT_FOR_DELIVERY'),
+  tracking('DELIVERED'),
 ]);
 export type OrderEvent = z.infer<typeof orderEventSchema>;
 
