@@ -100,3 +100,13 @@ export const systemClock: ClockPort = {
 };
 
 export const singleNodePlacement: PlacementPort = { owns: () => true };
+
+/** The slice of a structured logger the core uses (pino fits it). */
+export interface Logger {
+  debug(fields: object, message?: string): void;
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,0 +1,36 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics of one TrackOps process, served at `/metrics`. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'trackops_' });
+  return {
+    registry,
+    turns: new Counter({
+      name: 'trackops_turns_total',
+      help: 'Actor turns committed, by actor type',
+      labelNames: ['actor_type'] as const,
+      registers: [registry],
+    }),
+    outboxPublished: new Counter({
+      name: 'trackops_outbox_published_total',
+      help: 'Outbox rows published to Kafka',
+      registers: [registry],
+    }),
+    routedRecords: new Counter({
+      name: 'trackops_router_records_total',
+      help: 'Kafka records handled by the event router, by topic and outcome (persisted, dead_lettered)',
+      labelNames: ['topic', 'outcome'] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'trackops_http_request_duration_seconds',
+      help: 'HTTP request duration by path prefix and status',
+      labelNames: ['route', 'status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,31 @@
+/** Runs every readiness check with a time limit; ready only when PostgreSQL, Redis, NATS and Kafka all answer. */
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; latencyMs: number; error?: string }>;
+}
+
+export async function checkReadiness(
+  checks: Readonly<Record<string, () => Promise<void>>>,
+  timeoutMs = 3000,
+): Promise<Readiness> {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      const started = performance.now();
+      try {
+        await withTimeout(check(), timeoutMs);
+        return [name, { ok: true, latencyMs: Math.round(performance.now() - started) }] as const;
+      } catch (error) {
+        return [name, { ok: false, latencyMs: Math.round(performance.now() - started), error: String(error) }] as const;
+      }
+    }),
+  );
+  return { ready: results.every(([, result]) => result.ok), checks: Object.fromEntries(results) };
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,7 @@
+import { publicProcedure, router } from '../trpc.ts';
+import { checkReadiness } from '../readiness.ts';
+
+export const healthRouter = router({
+  live: publicProcedure.query(() => ({ status: 'ok' as const })),
+  ready: publicProcedure.query(({ ctx }) => checkReadiness(ctx.deps.readinessChecks)),
+});

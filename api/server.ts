@@ -1,0 +1,86 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import type { Logger } from '../actors/ports.ts';
+import type { ApiDependencies } from './context.ts';
+import { createContextInner } from './context.ts';
+import type { Metrics } from './metrics.ts';
+import { checkReadiness } from './readiness.ts';
+import { appRouter } from './routers/appRouter.ts';
+
+/**
+ * One HTTP server: tRPC at `/trpc`, Prometheus at `/metrics`, plain health probes at `/health/live` and
+ * `/health/ready` (503 when a dependency is down) for load balancers that do not speak tRPC.
+ */
+export const MAX_BODY_BYTES = 512 * 1024;
+
+export interface ApiServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(options: {
+  deps: ApiDependencies;
+  metrics: Metrics;
+  logger: Logger;
+  host: string;
+  port: number;
+}): Promise<ApiServer> {
+  const { deps, metrics, logger } = options;
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: MAX_BODY_BYTES,
+    createContext: () => createContextInner(deps),
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path }, 'api error');
+    },
+  });
+
+  const server = http.createServer((req, res) => {
+    const route = routeOf(req.url ?? '/');
+    const stopTimer = metrics.httpDuration.startTimer({ route });
+    res.on('finish', () => stopTimer({ status: String(res.statusCode) }));
+    if (route === 'trpc') return trpc(req, res);
+    if (route === 'metrics') return void sendMetrics(metrics, res);
+    if (route === 'live') return send(res, 200, { status: 'ok' });
+    if (route === 'ready') {
+      return void checkReadiness(deps.readinessChecks).then((readiness) => send(res, readiness.ready ? 200 : 503, readiness));
+    }
+    return send(res, 404, { error: 'not found', see: ['/trpc', '/metrics', '/health/live', '/health/ready'] });
+  });
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function routeOf(url: string): string {
+  const path = url.split('?')[0] ?? '/';
+  if (path.startsWith('/trpc/')) return 'trpc';
+  if (path === '/metrics') return 'metrics';
+  if (path === '/health/live') return 'live';
+  if (path === '/health/ready') return 'ready';
+  return 'other';
+}
+
+async function sendMetrics(metrics: Metrics, res: http.ServerResponse): Promise<void> {
+  res.setHeader('content-type', metrics.registry.contentType);
+  res.end(await metrics.registry.metrics());
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

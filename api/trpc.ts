@@ -1,0 +1,38 @@
+import { initTRPC } from '@trpc/server';
+import { z } from 'zod';
+import type { Context } from './context.ts';
+import { toTRPCError, trackOpsErrorData } from './errors.ts';
+
+/**
+ * tRPC initialised once. Bad input becomes BAD_REQUEST with zod's field errors in `data.fieldErrors`; TrackOps
+ * errors keep their code and details in `data.trackops`, so a client branches on codes, never on messages.
+ */
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof z.ZodError ? error.cause : undefined;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : null,
+        formErrors: zodError ? z.flattenError(zodError).formErrors : null,
+        issues: zodError ? zodError.issues.map(({ path, message, code }) => ({ path, message, code })) : null,
+        trackops: trackOpsErrorData(error.cause),
+      },
+    };
+  },
+});
+
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && !(result.error.cause instanceof z.ZodError) && result.error.code === 'INTERNAL_SERVER_ERROR') {
+    const mapped = toTRPCError(result.error.cause ?? result.error);
+    return { ...result, error: mapped };
+  }
+  return result;
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapErrors);
+export const createCallerFactory = t.createCallerFactory;

@@ -1,0 +1,135 @@
+import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import pRetry, { AbortError } from 'p-retry';
+import { formatRef } from '../../actors/envelope.ts';
+import { toTrackOpsError, type TrackOpsError } from '../../actors/errors.ts';
+import type { Logger, TransportPort } from '../../actors/ports.ts';
+import type { DeadLetterPublisher } from './deadLetters.ts';
+import { MalformedRecordError } from './errors.ts';
+import { type ConsumedRecord, consumedRecord } from './records.ts';
+import type { Route } from './routes/route.ts';
+import type { TopicNames } from './topics.ts';
+
+/**
+ * Kafka -> NATS -> actor. A consumer group reads the routed topics; each record becomes a request to its actor, and
+ * the offset is committed only after the actor answered "persisted" (or the record was parked on its DLQ). A crash
+ * in between redelivers the record, and the actor's processed-message check makes that harmless.
+ */
+export interface RetryPolicy {
+  readonly initialMs: number;
+  readonly multiplier: number;
+  readonly maxMs: number;
+  readonly maxAttempts: number;
+}
+
+export interface EventRouterOptions {
+  readonly kafka: Kafka;
+  readonly transport: TransportPort;
+  readonly routes: readonly Route[];
+  readonly names: TopicNames;
+  readonly groupId: string;
+  readonly deadLetters: DeadLetterPublisher;
+  readonly retry: RetryPolicy;
+  readonly logger: Logger;
+  readonly requestTimeoutMs: number;
+  readonly partitionsConsumedConcurrently?: number;
+  readonly onOutcome?: (record: ConsumedRecord, outcome: 'persisted' | 'dead_lettered') => void;
+  /** Test seam: runs after the actor persisted and before the offset commit (where a crash hurts most). */
+  readonly afterDelivered?: (record: ConsumedRecord) => Promise<void>;
+}
+
+export interface EventRouter {
+  /** Resolves once the consumer joined its group. */
+  start(options?: { joinTimeoutMs?: number }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createEventRouter(options: EventRouterOptions): EventRouter {
+  const { names, logger } = options;
+  const routes = new Map(options.routes.map((route) => [route.topic, route]));
+  const consumer: Consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    heartbeatInterval: 1000,
+    sessionTimeout: 10_000,
+    rebalanceTimeout: 20_000,
+  });
+  const stopping = new AbortController();
+
+  async function handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
+    const base = names.base(topic) ?? topic;
+    const record = consumedRecord(base, partition, message);
+    const failure = await deliver(record);
+    if (failure) {
+      logger.warn({ topic: base, partition, offset: record.offset, code: failure.error.code, reason: failure.error.message }, 'record parked on its dead letter topic');
+      await options.deadLetters.publish(record, failure);
+    } else {
+      await options.afterDelivered?.(record);
+    }
+    options.onOutcome?.(record, failure ? 'dead_lettered' : 'persisted');
+    await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  }
+
+  /** Undefined when the actor persisted the record; otherwise why it must go to the DLQ. */
+  async function deliver(record: ConsumedRecord): Promise<{ error: TrackOpsError; attempts: number } | undefined> {
+    let attempts = 0;
+    try {
+      const route = routes.get(record.topic);
+      if (!route) throw new MalformedRecordError(`no route for topic ${record.topic}`);
+      const { ref, envelope } = route.toDelivery(record);
+      await pRetry(
+        async () => {
+          attempts += 1;
+          try {
+            await options.transport.request(ref, envelope, { timeoutMs: options.requestTimeoutMs });
+          } catch (error) {
+            const typed = toTrackOpsError(error);
+            throw typed.retryable ? typed : new AbortError(typed);
+          }
+        },
+        {
+          retries: options.retry.maxAttempts - 1,
+          factor: options.retry.multiplier,
+          minTimeout: options.retry.initialMs,
+          maxTimeout: options.retry.maxMs,
+          signal: stopping.signal,
+          onFailedAttempt: (error) =>
+            logger.warn({ actor: formatRef(ref), attempt: error.attemptNumber, err: error }, 'delivery failed; retrying'),
+        },
+      );
+      return undefined;
+    } catch (error) {
+      if (stopping.signal.aborted) throw error; // shutting down: leave the offset uncommitted
+      return { error: toTrackOpsError(error), attempts: Math.max(attempts, 1) };
+    }
+  }
+
+  return {
+    async start(startOptions) {
+      await consumer.connect();
+      const joined = new Promise<void>((resolve) => {
+        const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+          remove();
+          resolve();
+        });
+      });
+      await consumer.subscribe({ topics: [...routes.keys()].map(names.full), fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+        eachMessage: handle,
+      });
+      await withDeadline(joined, startOptions?.joinTimeoutMs ?? 60_000, `router group ${options.groupId} did not join`);
+    },
+    async stop() {
+      stopping.abort();
+      await consumer.disconnect();
+    },
+  };
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,120 @@
+import { type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
+import { z } from 'zod';
+import { type ActorRef, envelopeSchema, formatRef } from '../../actors/envelope.ts';
+import {
+  errorFromPayload,
+  errorPayloadSchema,
+  InternalError,
+  toTrackOpsError,
+  TransportTimeoutError,
+  TransportUnavailableError,
+} from '../../actors/errors.ts';
+import type { DeliveryHandler, DeliveryResult, Logger, Served, TransportPort } from '../../actors/ports.ts';
+import { actorSubject, allActorsSubject, refFromSubject } from './subjects.ts';
+
+/**
+ * TransportPort over NATS request/reply. The request body is the envelope; the reply is either the persisted
+ * result or a typed error payload, so a rejection reaches the caller as the same error class the actor threw.
+ */
+const replySchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    result: z.object({
+      status: z.literal('persisted'),
+      duplicate: z.boolean(),
+      version: z.number().int(),
+      state: z.unknown(),
+      context: z.unknown(),
+    }),
+  }),
+  z.object({ ok: z.literal(false), error: errorPayloadSchema }),
+]);
+
+type Reply = z.infer<typeof replySchema>;
+
+export interface NatsTransportOptions {
+  readonly connection: NatsConnection;
+  readonly namespace: string;
+  readonly logger: Logger;
+  readonly defaultTimeoutMs: number;
+}
+
+export function createNatsTransport(options: NatsTransportOptions): TransportPort {
+  const { connection, namespace, logger } = options;
+
+  async function answer(handler: DeliveryHandler, subject: string, data: Uint8Array): Promise<Reply> {
+    const ref = refFromSubject(namespace, subject);
+    if (!ref) return failure(new InternalError(`not an actor subject: ${subject}`));
+    const parsed = envelopeSchema.safeParse(safeJson(data));
+    if (!parsed.success) return failure(new InternalError(`malformed envelope for ${formatRef(ref)}`, { issues: parsed.error.issues }));
+    try {
+      return { ok: true, result: await handler(ref, parsed.data) };
+    } catch (error) {
+      return failure(toTrackOpsError(error));
+    }
+  }
+
+  return {
+    async serve(handler): Promise<Served> {
+      const subscription = connection.subscribe(allActorsSubject(namespace), {
+        queue: `${namespace}.runtime`,
+        callback: (error, message) => {
+          if (error) {
+            logger.error({ err: error }, 'actor subscription failed');
+            return;
+          }
+          // Not awaited: each actor's mailbox orders its own messages; different actors run concurrently.
+          void answer(handler, message.subject, message.data).then((reply) => {
+            if (!reply.ok && reply.error.code === 'INTERNAL') logger.error({ error: reply.error }, 'actor turn failed');
+            message.respond(JSON.stringify(reply));
+          });
+        },
+      });
+      await connection.flush();
+      return {
+        async stop() {
+          await subscription.drain();
+        },
+      };
+    },
+
+    async request(ref: ActorRef, envelope, requestOptions): Promise<DeliveryResult> {
+      const timeout = requestOptions?.timeoutMs ?? options.defaultTimeoutMs;
+      let data: unknown;
+      try {
+        const message = await connection.request(actorSubject(namespace, ref), JSON.stringify(envelope), { timeout });
+        data = message.json();
+      } catch (error) {
+        throw transportError(ref, timeout, error);
+      }
+      const reply = replySchema.safeParse(data);
+      if (!reply.success) throw new InternalError(`malformed reply from ${formatRef(ref)}`, { issues: reply.error.issues });
+      if (!reply.data.ok) throw errorFromPayload(reply.data.error);
+      return reply.data.result as DeliveryResult;
+    },
+  };
+}
+
+function failure(error: ReturnType<typeof toTrackOpsError>): Reply {
+  return { ok: false, error: error.toPayload() };
+}
+
+function safeJson(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    return undefined;
+  }
+}
+
+function transportError(ref: ActorRef, timeoutMs: number, error: unknown): Error {
+  if (error instanceof RequestError && error.isNoResponders()) {
+    return new TransportUnavailableError(`no runtime node hosts ${formatRef(ref)} right now`, { ref }, { cause: error });
+  }
+  if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError)) {
+    return new TransportTimeoutError(`${formatRef(ref)} did not answer within ${timeoutMs} ms`, { ref, timeoutMs }, {
+      cause: error,
+    });
+  }
+  return new TransportUnavailableError(`NATS request to ${formatRef(ref)} failed: ${String(error)}`, { ref }, { cause: error });
+}
