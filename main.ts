@@ -15,7 +15,7 @@ import { type Config, kafkaBrokers } from './config.ts';
 import { openOrm } from './db/orm.ts';
 import { createOutboxStore, listenForOutbox } from './db/outboxStore.ts';
 import { createPostgresPersistence } from './db/postgresPersistence.ts';
-import { writeOrderProjection } from './db/projections/projectionWriters.ts';
+import { projectionWriters } from './db/projections/projectionWriters.ts';
 import { createRedisSnapshotCache } from './db/redis/snapshotCache.ts';
 import { type AppLogger, createLogger } from './logger.ts';
 import { registry } from './machines/registry.ts';
@@ -82,7 +82,7 @@ async function assemble(config: Config, options: BootstrapOptions, logger: AppLo
 
   const system = createActorSystem({
     registry,
-    persistence: createPostgresPersistence({ orm, projections: { order: writeOrderProjection } }),
+    persistence: createPostgresPersistence({ orm, projections: projectionWriters }),
     cache: createRedisSnapshotCache(redis),
     logger,
     idleMs: config.ACTOR_IDLE_MS,

@@ -34,7 +34,9 @@ export function createMemoryPersistence(): MemoryPersistence {
   function check(turn: Turn): void {
     const key = formatRef(turn.ref);
     if (turn.version !== turn.expectedVersion + 1) {
-      throw new RangeError(`${key}: a turn must advance the version by one (${turn.expectedVersion} -> ${turn.version})`);
+      throw new RangeError(
+        `${key}: a turn must advance the version by one (${turn.expectedVersion} -> ${turn.version})`,
+      );
     }
     if (processed.get(key)?.has(turn.message.id)) {
       throw new DuplicateMessageError(`${key} already applied message ${turn.message.id}`, {
@@ -42,7 +44,8 @@ export function createMemoryPersistence(): MemoryPersistence {
         messageId: turn.message.id,
       });
     }
-    if ((states.get(key)?.version ?? 0) !== turn.expectedVersion) throw StaleWriterError.of(turn.ref, turn.expectedVersion);
+    if ((states.get(key)?.version ?? 0) !== turn.expectedVersion)
+      throw StaleWriterError.of(turn.ref, turn.expectedVersion);
   }
 
   function apply(turn: Turn): void {
@@ -77,7 +80,13 @@ export function createMemoryPersistence(): MemoryPersistence {
       const key = formatRef(ref);
       const stored = states.get(key);
       const snapshot = stored?.snapshot ?? { value: null, context: null, status: 'active' };
-      states.set(key, { machineId: 'concurrent', machineVersion: '0', ...stored, snapshot, version: (stored?.version ?? 0) + 1 });
+      states.set(key, {
+        machineId: 'concurrent',
+        machineVersion: '0',
+        ...stored,
+        snapshot,
+        version: (stored?.version ?? 0) + 1,
+      });
     },
     failNextCommit(error) {
       nextFailure = error;

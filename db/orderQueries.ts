@@ -1,0 +1,162 @@
+import { type EntityManager, raw } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type {
+  OrderStatus,
+  ShippingAddress,
+  StatusChange,
+  TrackingEvent,
+} from '../machines/order/orderEvents.ts';
+import { Order, type OrderRow } from './entities/Order.ts';
+import { OrderItem, type OrderItemRow } from './entities/OrderItem.ts';
+import { InvalidCursorError } from './errors.ts';
+import { formatCents } from './money.ts';
+
+/** Read-model queries behind the orders API. Money leaves here as decimal strings, times as ISO strings. */
+export interface OrderItemView {
+  lineNo: number;
+  sku: string;
+  quantity: number;
+  unitPrice: string;
+  lineTotal: string;
+}
+
+export interface OrderView {
+  id: string;
+  customerId: string;
+  status: OrderStatus;
+  totalAmount: string;
+  items: OrderItemView[];
+  shippingAddress: ShippingAddress;
+  deliveryInstructions?: string;
+  cancellationReason?: string;
+  statusHistory: StatusChange[];
+  trackingEvents: TrackingEvent[];
+  /** The actor version this view reflects. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ListOrdersOptions {
+  /** 1..100, default 20. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+  status?: OrderStatus;
+  customerId?: string;
+}
+
+export interface OrderPage {
+  items: OrderView[];
+  /** Null on the last page. */
+  nextCursor: string | null;
+}
+
+// Ids arrive from URLs; anything that is not a uuid cannot match, and PostgreSQL would reject it with an error.
+const isUuid = (value: string): boolean => z.uuid().safeParse(value).success;
+
+export async function findOrder(em: EntityManager, id: string): Promise<OrderView | null> {
+  if (!isUuid(id)) return null;
+  const order = await em.findOne(Order, { id });
+  if (!order) return null;
+  return toOrderView(order, await em.find(OrderItem, { orderId: id }, { orderBy: { lineNo: 'asc' } }));
+}
+
+export async function findOrderItems(em: EntityManager, id: string): Promise<OrderItemView[] | null> {
+  if (!isUuid(id)) return null;
+  const items = await em.find(OrderItem, { orderId: id }, { orderBy: { lineNo: 'asc' } });
+  if (items.length === 0 && (await em.count(Order, { id })) === 0) return null;
+  return items.map(toItemView);
+}
+
+/** Newest first, by keyset on (created_at, id): pages stay stable while new orders arrive. */
+export async function listOrders(em: EntityManager, options: ListOrdersOptions = {}): Promise<OrderPage> {
+  const limit = options.limit ?? 20;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw new RangeError(`limit must be an integer from 1 to 100, got ${limit}`);
+  }
+  if (options.customerId !== undefined && !isUuid(options.customerId)) return { items: [], nextCursor: null };
+  const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+  const orders = await em.find(
+    Order,
+    {
+      ...(options.status === undefined ? {} : { status: options.status }),
+      ...(options.customerId === undefined ? {} : { customerId: options.customerId }),
+      ...(after === undefined
+        ? {}
+        : {
+            [raw((alias) => `(${alias}.created_at, ${alias}.id) < (?, ?)`, [after.createdAt, after.id])]: [],
+          }),
+    },
+    { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: limit + 1 },
+  );
+  const page = orders.slice(0, limit);
+  const items = await em.find(
+    OrderItem,
+    { orderId: { $in: page.map((order) => order.id) } },
+    { orderBy: { lineNo: 'asc' } },
+  );
+  const last = page[page.length - 1];
+  return {
+    items: page.map((order) =>
+      toOrderView(
+        order,
+        items.filter((item) => item.orderId === order.id),
+      ),
+    ),
+    nextCursor: orders.length > limit && last ? encodeCursor(last) : null,
+  };
+}
+
+const cursorSchema = z.object({ createdAt: z.iso.datetime(), id: z.uuid() });
+
+function encodeCursor(order: OrderRow): string {
+  return Buffer.from(JSON.stringify({ createdAt: order.createdAt.toISOString(), id: order.id })).toString(
+    'base64url',
+  );
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const { createdAt, id } = cursorSchema.parse(
+      JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')),
+    );
+    return { createdAt: new Date(createdAt), id };
+  } catch (error) {
+    throw new InvalidCursorError(
+      'the cursor is not one this server issued; list again from the start',
+      { cursor },
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function toItemView(item: OrderItemRow): OrderItemView {
+  return {
+    lineNo: item.lineNo,
+    sku: item.sku,
+    quantity: item.quantity,
+    unitPrice: formatCents(item.unitPriceCents),
+    lineTotal: formatCents(item.unitPriceCents * item.quantity),
+  };
+}
+
+function toOrderView(order: OrderRow, items: readonly OrderItemRow[]): OrderView {
+  return {
+    id: order.id,
+    customerId: order.customerId,
+    status: order.status,
+    totalAmount: formatCents(order.totalCents),
+    items: items.map(toItemView),
+    shippingAddress: order.shippingAddress,
+    ...(order.deliveryInstructions == null ? {} : { deliveryInstructions: order.deliveryInstructions }),
+    ...(order.cancellationReason == null ? {} : { cancellationReason: order.cancellationReason }),
+    statusHistory: order.statusHistory,
+    trackingEvents: order.trackingEvents,
+    version: order.version,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,91 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import type { Envelope } from '../actors/envelope.ts';
+import type { OutboxMessage } from '../actors/ports.ts';
+
+/**
+ * The outbox table seen from the relay: claim a batch of unpublished rows in publish order with
+ * `FOR UPDATE SKIP LOCKED` (so several relays never publish the same row at once), hand them to `publish`, and mark
+ * them published in the same transaction, only once `publish` resolved. If it throws, the rows stay unpublished.
+ */
+export const OUTBOX_CHANNEL = 'trackops_outbox';
+
+interface OutboxRow {
+  id: string;
+  aggregatetype: string;
+  aggregateid: string;
+  type: string;
+  payload: unknown;
+  headers: Record<string, unknown> | null;
+  created_at: Date | string;
+}
+
+export interface OutboxStore {
+  /** Returns how many rows were published (0 when the outbox is empty). */
+  publishBatch(limit: number, publish: (messages: OutboxMessage[]) => Promise<void>): Promise<number>;
+  /** Records a failed attempt on rows that could not be published (for operators; they are retried). */
+  recordFailure(ids: string[], error: string): Promise<void>;
+}
+
+export function createOutboxStore(orm: MikroORM): OutboxStore {
+  return {
+    async publishBatch(limit, publish) {
+      return orm.em.fork().transactional(async (em) => {
+        const rows: OutboxRow[] = await em.execute(
+          `select id, aggregatetype, aggregateid, type, payload, headers, created_at
+             from outbox_events where published_at is null
+             order by seq limit ? for update skip locked`,
+          [limit],
+        );
+        if (rows.length === 0) return 0;
+        await publish(rows.map(messageOf));
+        await em.execute(
+          `update outbox_events set published_at = now(), attempts = attempts + 1, last_error = null
+            where id in (${rows.map(() => '?').join(', ')})`,
+          rows.map((row) => row.id),
+        );
+        return rows.length;
+      });
+    },
+    async recordFailure(ids, error) {
+      if (ids.length === 0) return;
+      await orm.em.fork().execute(
+        `update outbox_events set attempts = attempts + 1, last_error = ? where id in (${ids.map(() => '?').join(', ')})`,
+        [error.slice(0, 2000), ...ids],
+      );
+    },
+  };
+}
+
+function messageOf(row: OutboxRow): OutboxMessage {
+  const headers = row.headers ?? {};
+  const text = (key: string): string | undefined => (typeof headers[key] === 'string' ? (headers[key] as string) : undefined);
+  const envelope: Envelope = {
+    id: row.id,
+    type: row.type,
+    payload: row.payload,
+    correlationId: text('correlationId') ?? row.id,
+    causationId: text('causationId'),
+    occurredAt: text('occurredAt') ?? new Date(row.created_at).toISOString(),
+    schemaVersion: typeof headers['schemaVersion'] === 'number' ? (headers['schemaVersion'] as number) : 1,
+  };
+  return { aggregateType: row.aggregatetype, aggregateId: row.aggregateid, envelope };
+}
+
+/** A dedicated connection that LISTENs for commits touching the outbox. Reconnects are the caller's business. */
+export async function listenForOutbox(
+  databaseUrl: string,
+  handlers: { onNotify: () => void; onError: (error: Error) => void },
+): Promise<{ close(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('notification', handlers.onNotify);
+  client.on('error', handlers.onError);
+  await client.connect();
+  await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+  return {
+    async close() {
+      client.removeAllListeners('notification');
+      await client.end().catch(() => undefined);
+    },
+  };
+}

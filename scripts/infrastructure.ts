@@ -1,0 +1,45 @@
+import type { Config } from '../config.ts';
+import { TEST_ENV } from '../test/support/testConfig.ts';
+import { ensureKafkaBroker, kafkaVersion } from './kafka/kafkaBroker.ts';
+import { databaseName, ensureDatabases, ensureServices } from './services.ts';
+
+/**
+ * Everything TrackOps needs running on this machine: PostgreSQL (with its databases), Redis, NATS with JetStream
+ * and a Kafka broker. Reuses what answers, starts what is installed but down, and stops only what it started.
+ */
+export async function ensureInfrastructure(
+  config: Config,
+  options: { databases?: string[] } = {},
+): Promise<{ stop(): Promise<void> }> {
+  const services = await ensureServices(config);
+  try {
+    for (const service of services.services) {
+      console.error(
+        `${service.name}: ${service.startedHere ? 'started' : 'reachable'} at ${service.address}`,
+      );
+    }
+    const databases = options.databases ?? defaultDatabases(config);
+    const created = await ensureDatabases(config.DATABASE_URL, databases);
+    if (created.length > 0) console.error(`postgres: created database ${created.join(', ')}`);
+    const kafka = await ensureKafkaBroker({ brokers: config.KAFKA_BROKERS });
+    console.error(
+      kafka.startedHere
+        ? `kafka: started ${kafkaVersion()} broker at ${kafka.address} (pid ${kafka.pid})`
+        : `kafka: reachable at ${kafka.address}`,
+    );
+    return {
+      stop: async () => {
+        await kafka.stop();
+        await services.stop();
+      },
+    };
+  } catch (error) {
+    await services.stop();
+    throw error;
+  }
+}
+
+/** The application's database and the integration tests' one, both on the server of DATABASE_URL. */
+function defaultDatabases(config: Config): string[] {
+  return [...new Set([databaseName(config.DATABASE_URL), databaseName(TEST_ENV.DATABASE_URL)])];
+}

@@ -1,0 +1,49 @@
+// `npm test`: install dependencies when needed, bring up the local services, then run every vitest project.
+// Plain Node with no dependencies, because on a fresh checkout it runs before `npm ci` has installed anything.
+import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+let currentChild;
+
+// Ctrl-C reaches the whole process group anyway; forwarding also covers a signal sent to this process alone.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => currentChild?.kill(signal));
+}
+
+/** Runs a command with inherited stdio; resolves to its exit code (128 + signal number when killed). */
+function run(command, args) {
+  return new Promise((resolve) => {
+    currentChild = spawn(command, args, { cwd: projectDir, stdio: 'inherit' });
+    currentChild.on('error', (error) => {
+      console.error(`${command}: ${error.message}`);
+      resolve(1);
+    });
+    currentChild.on('exit', (code, signal) => {
+      currentChild = undefined;
+      resolve(code ?? 128 + (constants.signals[signal] ?? 0));
+    });
+  });
+}
+
+/** npm records the installed tree in node_modules/.package-lock.json; an older copy means the lock file changed. */
+function dependenciesAreStale() {
+  const installed = join(projectDir, 'node_modules', '.package-lock.json');
+  if (!existsSync(installed)) return true;
+  return statSync(join(projectDir, 'package-lock.json')).mtimeMs > statSync(installed).mtimeMs;
+}
+
+async function main() {
+  if (dependenciesAreStale()) {
+    const installed = await run('npm', ['ci']);
+    if (installed !== 0) return installed;
+  }
+  const infrastructure = await run('npx', ['tsx', 'scripts/infra.ts', 'up']);
+  if (infrastructure !== 0) return infrastructure;
+  return run('npx', ['vitest', 'run', ...process.argv.slice(2)]);
+}
+
+process.exitCode = await main();

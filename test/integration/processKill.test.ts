@@ -1,0 +1,56 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validOrderInput } from '../support/fixtures.ts';
+import { produce } from '../support/kafkaRecords.ts';
+import { startTestSystem, type TestSystem } from '../support/testSystem.ts';
+import { waitFor } from '../support/waitFor.ts';
+
+/** A real process killed mid-flow (after the actor commit, before the Kafka offset commit) loses and repeats nothing. */
+let sut: TestSystem | undefined;
+let child: ChildProcess | undefined;
+
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  await sut?.stop();
+});
+
+function startCrashingNode(crashOnKey: string): Promise<ChildProcess> {
+  const node = spawn('node_modules/.bin/tsx', ['test/support/crashingRuntime.ts'], {
+    env: { ...process.env, CRASH_ON_KEY: crashOnKey },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    node.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(node);
+    });
+    node.once('exit', (code, signal) => reject(new Error(`crashing node exited early (${code ?? signal})`)));
+  });
+}
+
+describe('when a node is SIGKILLed between the actor commit and the offset commit', () => {
+  it('then another node gets the record again and the actor acknowledges it without applying it twice', async () => {
+    // An order in SHIPPED, created through an API-only system (no router competing for the partitions).
+    const setup = await startTestSystem({ router: false });
+    const { id: orderId } = await setup.client.orders.create.mutate(validOrderInput());
+    for (const status of ['CONFIRMED', 'PROCESSING', 'SHIPPED'] as const) await setup.client.orders.updateStatus.mutate({ id: orderId, status });
+    await setup.stop();
+
+    child = await startCrashingNode(orderId);
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child?.once('exit', (_code, signal) => resolve(signal)));
+    await produce(setup.brokers, setup.topic('shipment.events'), [
+      { key: orderId, value: JSON.stringify({ orderId, type: 'OUT_FOR_DELIVERY', occurredAt: '2026-03-01T09:00:00.000Z' }) },
+    ]);
+    expect(await exited).toBe('SIGKILL');
+
+    const redelivered: string[] = [];
+    sut = await startTestSystem({
+      afterDelivered: async (record) => {
+        if (record.key === orderId) redelivered.push(record.offset);
+      },
+    });
+    await waitFor(() => redelivered.length > 0, { what: 'the record redelivered to the surviving node', timeoutMs: 60_000 });
+    const order = await sut.client.orders.get.query({ id: orderId });
+    expect(order.trackingEvents.map((event) => event.kind)).toEqual(['OUT_FOR_DELIVERY']);
+    expect(order.version).toBe(5);
+  });
+});
