@@ -1,10 +1,11 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
-import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { type ActorSystem, createActorSystem } from './actors/actorSystem.ts';
 import { createMetrics, type Metrics } from './api/metrics.ts';
 import { type ApiServer, startApiServer } from './api/server.ts';
 import { createDeadLetterPublisher } from './bridge/kafka/deadLetters.ts';
+import { kafkaLogCreator } from './bridge/kafka/kafkaLogger.ts';
 import { createEventRouter, type EventRouter } from './bridge/kafka/eventRouter.ts';
 import { createOutboxRelay, type OutboxRelay } from './bridge/kafka/outboxRelay.ts';
 import type { ConsumedRecord } from './bridge/kafka/records.ts';
@@ -71,12 +72,17 @@ async function assemble(config: Config, options: BootstrapOptions, logger: AppLo
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const nats = await connect({ servers: config.NATS_URL, name: `trackops-${config.NODE_ID}` });
   stack.push('nats', () => nats.drain());
-  const kafka = new Kafka({ clientId: config.KAFKA_CLIENT_ID, brokers: kafkaBrokers(config), logLevel: logLevel.WARN });
+  const kafka = new Kafka({
+    clientId: config.KAFKA_CLIENT_ID,
+    brokers: kafkaBrokers(config),
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger.child({}, { level: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'debug' : 'error' })),
+  });
   const admin = kafka.admin();
   await admin.connect();
   stack.push('kafka admin', () => admin.disconnect());
   await ensureTopics(admin, names, config.KAFKA_TOPIC_PARTITIONS);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   stack.push('kafka producer', () => producer.disconnect());
 

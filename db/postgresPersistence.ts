@@ -5,6 +5,7 @@ import {
   type EntityManager,
   LockWaitTimeoutException,
   type MikroORM,
+  raw,
   UniqueConstraintViolationException,
 } from '@mikro-orm/postgresql';
 import { type ActorRef, formatRef } from '../actors/envelope.ts';
@@ -64,7 +65,7 @@ const toStoredActor = (row: ActorStateRow): StoredActor => ({
 });
 
 /** Versions are contiguous: a turn that skips one is a bug in its caller, caught before anything is written. */
-export function assertNextVersion(turn: Turn): void {
+function assertNextVersion(turn: Turn): void {
   if (turn.version !== turn.expectedVersion + 1) {
     throw new RangeError(
       `${formatRef(turn.ref)}: a turn must advance the version by one (${turn.expectedVersion} -> ${turn.version})`,
@@ -107,7 +108,7 @@ async function writeActorState(em: EntityManager, turn: Turn): Promise<void> {
   }
   // The version in the WHERE clause is the fence: a writer that loaded an older version updates nothing.
   const where = { actorType: ref.type, actorId: ref.id, version: expectedVersion };
-  const updated = await em.nativeUpdate(ActorState, where, { ...state, updatedAt: new Date() });
+  const updated = await em.nativeUpdate(ActorState, where, { ...state, updatedAt: raw('now()') });
   if (updated === 0) throw StaleWriterError.of(ref, expectedVersion);
 }
 

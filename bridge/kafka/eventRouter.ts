@@ -104,6 +104,9 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
 
   return {
     async start(startOptions) {
+      consumer.on(consumer.events.CRASH, ({ payload }) =>
+        logger.error({ err: payload.error, groupId: payload.groupId, restart: payload.restart }, 'event router consumer crashed'),
+      );
       await consumer.connect();
       const joined = new Promise<void>((resolve) => {
         const remove = consumer.on(consumer.events.GROUP_JOIN, () => {

@@ -11,12 +11,16 @@ import { waitFor } from '../support/waitFor.ts';
  * The steps build on each other (one topic, one group), so they run in order and share state.
  */
 
-process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+Object.assign(process.env, { KAFKAJS_NO_PARTITIONER_WARNING: '1' });
 
 const runId = randomUUID();
 const topic = `smoke-${runId}`;
 const groupId = `smoke-${runId}`;
-const kafka = new Kafka({ clientId: 'kafka-smoke', brokers: kafkaBrokers(testConfig()), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({
+  clientId: 'kafka-smoke',
+  brokers: kafkaBrokers(testConfig()),
+  logLevel: logLevel.NOTHING,
+});
 const admin = kafka.admin();
 const clients = new Set<Producer | Consumer>();
 
@@ -41,7 +45,8 @@ function keyedMessages(first: number, count: number): Message[] {
   });
 }
 
-const messageValues = (first: number, count: number) => keyedMessages(first, count).map(({ value }) => String(value));
+const messageValues = (first: number, count: number) =>
+  keyedMessages(first, count).map(({ value }) => String(value));
 
 async function produce(messages: Message[]): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -54,7 +59,12 @@ async function produce(messages: Message[]): Promise<void> {
 /** A group member that commits each message itself and records it only after the commit succeeded. */
 async function startMember(name: string, deliveries: Delivery[]): Promise<Member> {
   // Short heartbeats and fetch waits: a rebalance is noticed in well under a second instead of several.
-  const consumer = kafka.consumer({ groupId, heartbeatInterval: 500, sessionTimeout: 6000, maxWaitTimeInMs: 250 });
+  const consumer = kafka.consumer({
+    groupId,
+    heartbeatInterval: 500,
+    sessionTimeout: 6000,
+    maxWaitTimeInMs: 250,
+  });
   clients.add(consumer);
   const member: Member = { name, consumer, partitions: [] };
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -89,11 +99,11 @@ async function committedEqualsHighWater(): Promise<boolean> {
   return [...high].every(([partition, offset]) => committed.get(partition) === offset);
 }
 
-/** Partitions per member as the broker sees the group, or undefined while it is rebalancing. */
-async function stableAssignments(): Promise<number[][] | undefined> {
+/** Partitions per member as the broker sees the group, once it is stable with `memberCount` members. */
+async function stableAssignments(memberCount: number): Promise<number[][] | undefined> {
   const { groups } = await admin.describeGroups([groupId]);
   const group = groups[0];
-  if (group?.state !== 'Stable') return undefined;
+  if (group?.state !== 'Stable' || group.members.length !== memberCount) return undefined;
   return group.members.map(
     (member) => AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment[topic] ?? [],
   );
@@ -122,11 +132,14 @@ describe('KafkaJS against the Kafka 4 broker', () => {
     });
     expect(created).toBe(true);
     const offsets = await admin.fetchTopicOffsets(topic);
-    expect(offsets.map(({ partition, low, high }) => ({ partition, low, high })).sort((a, b) => a.partition - b.partition))
-      .toEqual([
-        { partition: 0, low: '0', high: '0' },
-        { partition: 1, low: '0', high: '0' },
-      ]);
+    expect(
+      offsets
+        .map(({ partition, low, high }) => ({ partition, low, high }))
+        .sort((a, b) => a.partition - b.partition),
+    ).toEqual([
+      { partition: 0, low: '0', high: '0' },
+      { partition: 1, low: '0', high: '0' },
+    ]);
   });
 
   it('sends ten keyed messages with an idempotent producer', async () => {
@@ -138,9 +151,11 @@ describe('KafkaJS against the Kafka 4 broker', () => {
     const deliveries: Delivery[] = [];
     groupMembers = await Promise.all([startMember('a', deliveries), startMember('b', deliveries)]);
     await waitFor(() => deliveries.length >= 10, { what: 'ten deliveries' });
-    const assignments = await waitFor(stableAssignments, { what: 'a stable group' });
+    const assignments = await waitFor(() => stableAssignments(2), { what: 'a stable group of two' });
     expect(assignments.map((partitions) => partitions.length).sort()).toEqual([1, 1]);
-    await waitFor(() => groupMembers.every((member) => member.partitions.length === 1), { what: 'both joins' });
+    await waitFor(() => groupMembers.every((member) => member.partitions.length === 1), {
+      what: 'both joins',
+    });
     await waitFor(committedEqualsHighWater, { what: 'commits up to the high-water marks' });
     expect(sorted(deliveries.map(({ value }) => value))).toEqual(sorted(messageValues(0, 10)));
   });

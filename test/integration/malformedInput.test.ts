@@ -58,10 +58,12 @@ describe('when orders.create gets bad input', () => {
     await expect(sut.client.health.live.query()).resolves.toEqual({ status: 'ok' });
   });
 
-  it('then a body that is not JSON is a typed PARSE_ERROR, not a crash', async () => {
+  it('then a body that is not JSON is a typed BAD_REQUEST, not a crash', async () => {
     const response = await fetch(`${sut.trackops.url}/trpc/orders.create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"customerId": ' });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { data: { code: string } } }).error.data?.code).toBe('PARSE_ERROR');
+    const body = (await response.json()) as { error: { message: string; data: { code: string } } };
+    expect(body.error.data.code).toBe('BAD_REQUEST');
+    expect(body.error.message).toMatch(/JSON/);
   });
 });
 

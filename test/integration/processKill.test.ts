@@ -15,7 +15,8 @@ afterAll(async () => {
 });
 
 function startCrashingNode(crashOnKey: string): Promise<ChildProcess> {
-  const node = spawn('node_modules/.bin/tsx', ['test/support/crashingRuntime.ts'], {
+  // Plain node with the tsx loader (no wrapper process), so the SIGKILL hits the node that runs the runtime.
+  const node = spawn(process.execPath, ['--import', 'tsx', 'test/support/crashingRuntime.ts'], {
     env: { ...process.env, CRASH_ON_KEY: crashOnKey },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
