@@ -5,8 +5,8 @@ import { type ActorSystem, createActorSystem } from './actors/actorSystem.ts';
 import { createMetrics, type Metrics } from './api/metrics.ts';
 import { type ApiServer, startApiServer } from './api/server.ts';
 import { createDeadLetterPublisher } from './bridge/kafka/deadLetters.ts';
-import { kafkaLogCreator } from './bridge/kafka/kafkaLogger.ts';
 import { createEventRouter, type EventRouter } from './bridge/kafka/eventRouter.ts';
+import { kafkaLogCreator } from './bridge/kafka/kafkaLogger.ts';
 import { createOutboxRelay, type OutboxRelay } from './bridge/kafka/outboxRelay.ts';
 import type { ConsumedRecord } from './bridge/kafka/records.ts';
 import { shipmentEventsRoute } from './bridge/kafka/routes/shipmentEvents.ts';
@@ -61,7 +61,12 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   }
 }
 
-async function assemble(config: Config, options: BootstrapOptions, logger: AppLogger, stack: ShutdownStack): Promise<TrackOps> {
+async function assemble(
+  config: Config,
+  options: BootstrapOptions,
+  logger: AppLogger,
+  stack: ShutdownStack,
+): Promise<TrackOps> {
   const metrics = createMetrics();
   const names = createTopicNames(config.KAFKA_TOPIC_PREFIX);
 
@@ -76,13 +81,22 @@ async function assemble(config: Config, options: BootstrapOptions, logger: AppLo
     clientId: config.KAFKA_CLIENT_ID,
     brokers: kafkaBrokers(config),
     logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator(logger.child({}, { level: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'debug' : 'error' })),
+    logCreator: kafkaLogCreator(
+      logger.child(
+        {},
+        { level: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'debug' : 'error' },
+      ),
+    ),
   });
   const admin = kafka.admin();
   await admin.connect();
   stack.push('kafka admin', () => admin.disconnect());
   await ensureTopics(admin, names, config.KAFKA_TOPIC_PARTITIONS);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   stack.push('kafka producer', () => producer.disconnect());
 
@@ -122,7 +136,10 @@ async function assemble(config: Config, options: BootstrapOptions, logger: AppLo
     stack.push('outbox relay', () => relay.stop());
   }
 
-  const router = options.router === false ? undefined : await startRouter(config, { kafka, producer, transport, names, logger, metrics, options });
+  const router =
+    options.router === false
+      ? undefined
+      : await startRouter(config, { kafka, producer, transport, names, logger, metrics, options });
   if (router) stack.push('event router', () => router.stop());
 
   const readinessChecks = {
@@ -141,7 +158,20 @@ async function assemble(config: Config, options: BootstrapOptions, logger: AppLo
   stack.push('api', () => server.close());
   logger.info({ url: server.url }, 'TrackOps is up');
 
-  return { url: server.url, config, logger, system, relay, router, metrics, orm, redis, nats, kafka, stop: () => stack.unwind() };
+  return {
+    url: server.url,
+    config,
+    logger,
+    system,
+    relay,
+    router,
+    metrics,
+    orm,
+    redis,
+    nats,
+    kafka,
+    stop: () => stack.unwind(),
+  };
 }
 
 async function startRouter(

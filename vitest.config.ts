@@ -9,7 +9,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['machines/**/*.test.ts', 'actors/**/*.test.ts', 'api/**/*.test.ts', 'bridge/**/*.test.ts', 'db/**/*.test.ts', 'cli/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: [
+            'machines/**/*.test.ts',
+            'actors/**/*.test.ts',
+            'api/**/*.test.ts',
+            'bridge/**/*.test.ts',
+            'db/**/*.test.ts',
+            'cli/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -30,20 +30,30 @@ async function readCache(ports: ActivationPorts, ref: ActorRef): Promise<StoredA
   try {
     return await ports.cache.get(ref);
   } catch (error) {
-    ports.logger.warn({ err: error, actor: formatRef(ref) }, 'snapshot cache read failed; loading from the store');
+    ports.logger.warn(
+      { err: error, actor: formatRef(ref) },
+      'snapshot cache read failed; loading from the store',
+    );
     return undefined;
   }
 }
 
-export function toCurrentVersion(definition: ActorDefinition, ref: ActorRef, stored: StoredActor): StoredActor {
+export function toCurrentVersion(
+  definition: ActorDefinition,
+  ref: ActorRef,
+  stored: StoredActor,
+): StoredActor {
   const { machine } = definition;
   const current = String(machine.version ?? '0');
   if (stored.machineId !== machine.id) {
-    throw new MachineVersionError(`${formatRef(ref)} was written by machine ${stored.machineId}, not ${machine.id}`, {
-      ref,
-      stored: stored.machineId,
-      current: machine.id,
-    });
+    throw new MachineVersionError(
+      `${formatRef(ref)} was written by machine ${stored.machineId}, not ${machine.id}`,
+      {
+        ref,
+        stored: stored.machineId,
+        current: machine.id,
+      },
+    );
   }
   let migrated = stored;
   const seen = new Set<string>();

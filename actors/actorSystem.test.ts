@@ -29,9 +29,19 @@ describe('when messages for one actor arrive concurrently', () => {
       system.deliver(ref, cancelMessage('changed my mind')),
       system.deliver(ref, confirmMessage()),
     ]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+    ]);
     expect(persistence.committed.map((turn) => turn.version)).toEqual([1, 2, 3, 4]);
-    expect(persistence.committed.map((turn) => turn.snapshot.value)).toEqual(['PENDING', 'CONFIRMED', 'PROCESSING', 'CANCELLED']);
+    expect(persistence.committed.map((turn) => turn.snapshot.value)).toEqual([
+      'PENDING',
+      'CONFIRMED',
+      'PROCESSING',
+      'CANCELLED',
+    ]);
     const last = outcomes[3];
     expect(last?.status === 'rejected' && last.reason).toBeInstanceOf(CommandRejectedError);
   });
@@ -48,7 +58,10 @@ describe('when a message id was already applied', () => {
     expect(first).toMatchObject({ duplicate: false, version: 2, state: 'CONFIRMED' });
     expect(again).toMatchObject({ duplicate: true, version: 2, state: 'CONFIRMED' });
     expect(persistence.committed).toHaveLength(2);
-    expect(persistence.outbox.map((event) => event.envelope.type)).toEqual(['order.created', 'order.status.updated']);
+    expect(persistence.outbox.map((event) => event.envelope.type)).toEqual([
+      'order.created',
+      'order.status.updated',
+    ]);
   });
 
   it('then a repeated create is a duplicate too, not a conflict', async () => {
@@ -98,7 +111,9 @@ describe('when the cache is behind the store', () => {
     // The cache lost the last write (say Redis failed after commit): it still says PENDING, the store CONFIRMED.
     if (stale) cache.entries.set(formatRef(ref), stale);
     const fresh = createActorSystem({ registry, persistence, cache });
-    await expect(fresh.deliver(ref, createEnvelope({ type: 'order.process', payload: {} }))).resolves.toMatchObject({
+    await expect(
+      fresh.deliver(ref, createEnvelope({ type: 'order.process', payload: {} })),
+    ).resolves.toMatchObject({
       state: 'PROCESSING',
       version: 3,
     });
@@ -106,7 +121,11 @@ describe('when the cache is behind the store', () => {
 
   it('then a failing cache does not fail the turn', async () => {
     const { persistence } = harness();
-    const failing = { get: () => Promise.reject(new Error('redis down')), put: () => Promise.reject(new Error('redis down')), delete: () => Promise.reject(new Error('redis down')) };
+    const failing = {
+      get: () => Promise.reject(new Error('redis down')),
+      put: () => Promise.reject(new Error('redis down')),
+      delete: () => Promise.reject(new Error('redis down')),
+    };
     const system = createActorSystem({ registry, persistence, cache: failing });
     const ref = orderRef();
     await system.deliver(ref, createOrderMessage());
@@ -124,7 +143,10 @@ describe('bounded memory', () => {
     expect(system.isLive(ref)).toBe(true);
     clock.advance(1);
     expect(system.isLive(ref)).toBe(false);
-    await expect(system.deliver(ref, confirmMessage())).resolves.toMatchObject({ version: 2, state: 'CONFIRMED' });
+    await expect(system.deliver(ref, confirmMessage())).resolves.toMatchObject({
+      version: 2,
+      state: 'CONFIRMED',
+    });
   });
 
   it('the number of live actors is capped, least recently used first', async () => {
@@ -142,7 +164,9 @@ describe('bounded memory', () => {
 describe('addressing', () => {
   it('an unknown actor type is a typed error', async () => {
     const { system } = harness();
-    await expect(system.deliver({ type: 'spaceship', id: '1' }, confirmMessage())).rejects.toBeInstanceOf(UnknownActorTypeError);
+    await expect(system.deliver({ type: 'spaceship', id: '1' }, confirmMessage())).rejects.toBeInstanceOf(
+      UnknownActorTypeError,
+    );
   });
 
   it('a node that does not own the actor refuses it', async () => {

@@ -1,5 +1,5 @@
+import { type ActivationPorts, loadActor } from './activation.ts';
 import type { ActorDefinition, ActorRegistry } from './actorDefinition.ts';
-import { loadActor, type ActivationPorts } from './activation.ts';
 import { type ActorRef, type Envelope, formatRef } from './envelope.ts';
 import { DuplicateMessageError, NotOwnerError, StaleWriterError, UnknownActorTypeError } from './errors.ts';
 import { Mailbox } from './mailbox.ts';
@@ -77,7 +77,14 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     }
     const definition = options.registry.get(ref.type);
     if (!definition) throw new UnknownActorTypeError(`unknown actor type ${ref.type}`, { ref });
-    const actor: LiveActor = { ref, definition, mailbox: new Mailbox(), stored: undefined, loaded: false, idleTimer: undefined };
+    const actor: LiveActor = {
+      ref,
+      definition,
+      mailbox: new Mailbox(),
+      stored: undefined,
+      loaded: false,
+      idleTimer: undefined,
+    };
     live.set(key, actor);
     evictBeyondCap();
     return actor;
@@ -133,7 +140,10 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       } catch (error) {
         if (!(error instanceof StaleWriterError || error instanceof DuplicateMessageError)) throw error;
         // Someone else wrote this actor (or this very message) since we loaded it: reload from the store.
-        logger.debug({ actor: formatRef(actor.ref), code: error.code, attempt }, 'reloading actor after a lost race');
+        logger.debug(
+          { actor: formatRef(actor.ref), code: error.code, attempt },
+          'reloading actor after a lost race',
+        );
         actor.loaded = false;
         await forgetCached(actor.ref);
         continue;
@@ -158,7 +168,10 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     try {
       await options.cache.put(ref, stored);
     } catch (error) {
-      logger.warn({ err: error, actor: formatRef(ref) }, 'snapshot cache write failed (the store has the turn)');
+      logger.warn(
+        { err: error, actor: formatRef(ref) },
+        'snapshot cache write failed (the store has the turn)',
+      );
     }
   }
 
@@ -195,9 +208,20 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
 }
 
 function storedOf(turn: Turn): StoredActor {
-  return { machineId: turn.machineId, machineVersion: turn.machineVersion, version: turn.version, snapshot: turn.snapshot };
+  return {
+    machineId: turn.machineId,
+    machineVersion: turn.machineVersion,
+    version: turn.version,
+    snapshot: turn.snapshot,
+  };
 }
 
 function resultOf(stored: StoredActor, duplicate: boolean): DeliveryResult {
-  return { status: 'persisted', duplicate, version: stored.version, state: stored.snapshot.value, context: stored.snapshot.context };
+  return {
+    status: 'persisted',
+    duplicate,
+    version: stored.version,
+    state: stored.snapshot.value,
+    context: stored.snapshot.context,
+  };
 }

@@ -47,7 +47,10 @@ export class ActorNotFoundError extends TrackOpsError {
   readonly retryable = false;
 
   static of(ref: ActorRef, event: string): ActorNotFoundError {
-    return new ActorNotFoundError(`${formatRef(ref)} does not exist (${event} cannot create it)`, { ref, event });
+    return new ActorNotFoundError(`${formatRef(ref)} does not exist (${event} cannot create it)`, {
+      ref,
+      event,
+    });
   }
 }
 
@@ -101,7 +104,11 @@ export class InternalError extends TrackOpsError {
   readonly code = 'INTERNAL' as const;
   readonly retryable: boolean;
 
-  constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown; retryable?: boolean }) {
+  constructor(
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown; retryable?: boolean },
+  ) {
     super(message, details, options);
     this.retryable = options?.retryable ?? false;
   }
@@ -143,10 +150,14 @@ export function toTrackOpsError(error: unknown): TrackOpsError {
   if (error instanceof TrackOpsError) return error;
   if (error instanceof Error) {
     const programmerError = programmerErrors.some((kind) => error instanceof kind);
-    return new InternalError(error.message, { name: error.name, stack: error.stack }, {
-      cause: error,
-      retryable: !programmerError,
-    });
+    return new InternalError(
+      error.message,
+      { name: error.name, stack: error.stack },
+      {
+        cause: error,
+        retryable: !programmerError,
+      },
+    );
   }
   return new InternalError(String(error), {}, { retryable: false });
 }

@@ -14,7 +14,11 @@ describe('Mailbox', () => {
       running -= 1;
       return name;
     };
-    const results = await Promise.all([mailbox.enqueue(task('a', 5)), mailbox.enqueue(task('b', 0)), mailbox.enqueue(task('c', 2))]);
+    const results = await Promise.all([
+      mailbox.enqueue(task('a', 5)),
+      mailbox.enqueue(task('b', 0)),
+      mailbox.enqueue(task('c', 2)),
+    ]);
     expect(results).toEqual(['a', 'b', 'c']);
     expect(log).toEqual(['a', 'b', 'c']);
     expect(mailbox.idle).toBe(true);

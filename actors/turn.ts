@@ -54,7 +54,10 @@ function create({ definition, ref, message }: TurnInput): [AnyMachineSnapshot, r
   return initialTransition(definition.machine, machineInput) as [AnyMachineSnapshot, ActionLike[]];
 }
 
-function advance({ definition, ref, message }: TurnInput, stored: StoredActor): [AnyMachineSnapshot, readonly ActionLike[]] {
+function advance(
+  { definition, ref, message }: TurnInput,
+  stored: StoredActor,
+): [AnyMachineSnapshot, readonly ActionLike[]] {
   const { machine } = definition;
   const snapshot = machine.resolveState(stored.snapshot as Parameters<typeof machine.resolveState>[0]);
   if (message.type === definition.creation.event) {
@@ -67,7 +70,10 @@ function advance({ definition, ref, message }: TurnInput, stored: StoredActor): 
   return transition(machine, snapshot, event) as [AnyMachineSnapshot, ActionLike[]];
 }
 
-function emittedMessages({ definition, ref, message, now }: TurnInput, actions: readonly ActionLike[]): OutboxMessage[] {
+function emittedMessages(
+  { definition, ref, message, now }: TurnInput,
+  actions: readonly ActionLike[],
+): OutboxMessage[] {
   return actions
     .filter((action) => action.type === 'xstate.emit')
     .map((action) => {
@@ -89,7 +95,8 @@ function emittedMessages({ definition, ref, message, now }: TurnInput, actions: 
 /** XState does not persist `after` delays; until the runtime owns durable timers, a delay must fail loudly. */
 function rejectUndurableTimers(ref: ActorRef, actions: readonly ActionLike[]): void {
   const delayed = actions.find(
-    (action) => action.type === 'xstate.raise' && typeof (action.params as { delay?: unknown })?.delay === 'number',
+    (action) =>
+      action.type === 'xstate.raise' && typeof (action.params as { delay?: unknown })?.delay === 'number',
   );
   if (delayed) {
     throw new InternalError(`${ref.type} uses a delayed event, which this runtime cannot yet persist`, {

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-import { toTrackOpsError, TrackOpsError } from '../actors/errors.ts';
+import { TrackOpsError, toTrackOpsError } from '../actors/errors.ts';
 
 /** The one mapping from TrackOps error codes to tRPC codes (and so HTTP statuses). */
 const TRPC_CODE_OF: Record<string, TRPC_ERROR_CODE_KEY> = {
@@ -23,7 +23,8 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
   const typed = error instanceof TrackOpsError ? error : toTrackOpsError(error);
   const code = TRPC_CODE_OF[typed.code] ?? 'INTERNAL_SERVER_ERROR';
-  const message = code === 'INTERNAL_SERVER_ERROR' && !(error instanceof TrackOpsError) ? 'internal error' : typed.message;
+  const message =
+    code === 'INTERNAL_SERVER_ERROR' && !(error instanceof TrackOpsError) ? 'internal error' : typed.message;
   return new TRPCError({ code, message, cause: typed });
 }
 

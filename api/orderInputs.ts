@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ORDER_STATUSES, shippingAddressSchema } from '../machines/order/orderEvents.ts';
 import { parseMoneyToCents } from '../db/money.ts';
+import { ORDER_STATUSES, shippingAddressSchema } from '../machines/order/orderEvents.ts';
 
 /** The zod schemas of the orders API: every field error reaches the client by path, as BAD_REQUEST. */
 const money = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -35,7 +35,15 @@ export const orderIdInput = z.object({ id: z.uuid() });
 
 export const updateStatusInput = z.object({
   id: z.uuid(),
-  status: z.enum(ORDER_STATUSES.filter((status) => status !== 'PENDING') as ['CONFIRMED', 'PROCESSING', 'SHIPPED', 'DELIVERED', 'CANCELLED']),
+  status: z.enum(
+    ORDER_STATUSES.filter((status) => status !== 'PENDING') as [
+      'CONFIRMED',
+      'PROCESSING',
+      'SHIPPED',
+      'DELIVERED',
+      'CANCELLED',
+    ],
+  ),
   /** Used when the new status is CANCELLED. */
   reason: z.string().trim().min(1).max(500).optional(),
 });

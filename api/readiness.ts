@@ -15,7 +15,10 @@ export async function checkReadiness(
         await withTimeout(check(), timeoutMs);
         return [name, { ok: true, latencyMs: Math.round(performance.now() - started) }] as const;
       } catch (error) {
-        return [name, { ok: false, latencyMs: Math.round(performance.now() - started), error: String(error) }] as const;
+        return [
+          name,
+          { ok: false, latencyMs: Math.round(performance.now() - started), error: String(error) },
+        ] as const;
       }
     }),
   );

@@ -33,7 +33,8 @@ export async function startApiServer(options: {
     maxBodySize: MAX_BODY_BYTES,
     createContext: () => createContextInner(deps),
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path }, 'api error');
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        logger.error({ err: error.cause ?? error, path }, 'api error');
     },
   });
 
@@ -45,9 +46,14 @@ export async function startApiServer(options: {
     if (route === 'metrics') return void sendMetrics(metrics, res);
     if (route === 'live') return send(res, 200, { status: 'ok' });
     if (route === 'ready') {
-      return void checkReadiness(deps.readinessChecks).then((readiness) => send(res, readiness.ready ? 200 : 503, readiness));
+      return void checkReadiness(deps.readinessChecks).then((readiness) =>
+        send(res, readiness.ready ? 200 : 503, readiness),
+      );
     }
-    return send(res, 404, { error: 'not found', see: ['/trpc', '/metrics', '/health/live', '/health/ready'] });
+    return send(res, 404, {
+      error: 'not found',
+      see: ['/trpc', '/metrics', '/health/live', '/health/ready'],
+    });
   });
   server.keepAliveTimeout = 5000;
 

@@ -26,7 +26,11 @@ const t = initTRPC.context<Context>().create({
 
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && !(result.error.cause instanceof z.ZodError) && result.error.code === 'INTERNAL_SERVER_ERROR') {
+  if (
+    !result.ok &&
+    !(result.error.cause instanceof z.ZodError) &&
+    result.error.code === 'INTERNAL_SERVER_ERROR'
+  ) {
     const mapped = toTRPCError(result.error.cause ?? result.error);
     return { ...result, error: mapped };
   }

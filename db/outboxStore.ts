@@ -49,17 +49,20 @@ export function createOutboxStore(orm: MikroORM): OutboxStore {
     },
     async recordFailure(ids, error) {
       if (ids.length === 0) return;
-      await orm.em.fork().execute(
-        `update outbox_events set attempts = attempts + 1, last_error = ? where id in (${ids.map(() => '?').join(', ')})`,
-        [error.slice(0, 2000), ...ids],
-      );
+      await orm.em
+        .fork()
+        .execute(
+          `update outbox_events set attempts = attempts + 1, last_error = ? where id in (${ids.map(() => '?').join(', ')})`,
+          [error.slice(0, 2000), ...ids],
+        );
     },
   };
 }
 
 function messageOf(row: OutboxRow): OutboxMessage {
   const headers = row.headers ?? {};
-  const text = (key: string): string | undefined => (typeof headers[key] === 'string' ? (headers[key] as string) : undefined);
+  const text = (key: string): string | undefined =>
+    typeof headers[key] === 'string' ? (headers[key] as string) : undefined;
   const envelope: Envelope = {
     id: row.id,
     type: row.type,

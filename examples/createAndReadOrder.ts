@@ -11,7 +11,13 @@ export async function createAndReadOrder(baseUrl: string) {
       { sku: 'KEYBOARD-01', quantity: 1, unitPrice: '49.90' },
       { sku: 'CABLE-USB-C', quantity: 2, unitPrice: 7.5 },
     ],
-    shippingAddress: { street: '1 Main St', city: 'Springfield', state: 'IL', zipCode: '62701', country: 'US' },
+    shippingAddress: {
+      street: '1 Main St',
+      city: 'Springfield',
+      state: 'IL',
+      zipCode: '62701',
+      country: 'US',
+    },
     deliveryInstructions: 'Leave at the front desk',
   });
   console.log(`created order ${created.id}: ${created.status}, total ${created.totalAmount}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type EventObject, initialTransition } from 'xstate';
+import { initialTransition } from 'xstate';
 import { type ActorRef, createEnvelope } from '../actors/envelope.ts';
 import { InvalidCommandError } from '../actors/errors.ts';
 import type { OrderInput } from './order/orderEvents.ts';
@@ -157,7 +157,9 @@ describe('orderDefinition.toEvent rejects bad payloads with InvalidCommandError'
 
   it('shipment.inTransit whose payload kind says DELIVERED (a contradiction) is rejected', () => {
     const error = invalid(() =>
-      orderDefinition.toEvent(envelope('shipment.inTransit', { kind: 'DELIVERED', occurredAt: '2025-04-10T07:00:00Z' })),
+      orderDefinition.toEvent(
+        envelope('shipment.inTransit', { kind: 'DELIVERED', occurredAt: '2025-04-10T07:00:00Z' }),
+      ),
     );
     expect(error.message).toContain('kind');
   });

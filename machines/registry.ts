@@ -17,7 +17,9 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
 }
 
 const payloadObject = (envelope: Envelope): Record<string, unknown> =>
-  typeof envelope.payload === 'object' && envelope.payload !== null ? (envelope.payload as Record<string, unknown>) : {};
+  typeof envelope.payload === 'object' && envelope.payload !== null
+    ? (envelope.payload as Record<string, unknown>)
+    : {};
 
 export const orderDefinition: ActorDefinition = {
   type: 'order',
@@ -25,10 +27,18 @@ export const orderDefinition: ActorDefinition = {
   creation: {
     event: ORDER_CREATE,
     toInput: (ref, envelope) =>
-      parseOrThrow(orderInputSchema, { ...payloadObject(envelope), orderId: ref.id, at: envelope.occurredAt }, ORDER_CREATE),
+      parseOrThrow(
+        orderInputSchema,
+        { ...payloadObject(envelope), orderId: ref.id, at: envelope.occurredAt },
+        ORDER_CREATE,
+      ),
   },
   toEvent: (envelope) =>
-    parseOrThrow(orderEventSchema, { ...payloadObject(envelope), type: envelope.type, at: envelope.occurredAt }, envelope.type),
+    parseOrThrow(
+      orderEventSchema,
+      { ...payloadObject(envelope), type: envelope.type, at: envelope.occurredAt },
+      envelope.type,
+    ),
   migrations: {},
 };
 

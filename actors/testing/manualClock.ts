@@ -23,7 +23,9 @@ export function createManualClock(start = Date.parse('2026-01-01T00:00:00.000Z')
     advance(ms) {
       const until = now + ms;
       for (;;) {
-        const due = [...timers].filter(([, timer]) => timer.due <= until).sort((a, b) => a[1].due - b[1].due)[0];
+        const due = [...timers]
+          .filter(([, timer]) => timer.due <= until)
+          .sort((a, b) => a[1].due - b[1].due)[0];
         if (!due) break;
         timers.delete(due[0]);
         now = due[1].due;

@@ -7,7 +7,13 @@ export function createOrderMessage(overrides: Partial<Envelope> = {}): Envelope 
     payload: {
       customerId: '6a3c1f8e-5a4b-4c1d-9e2f-1b2c3d4e5f60',
       items: [{ sku: 'SKU-1', quantity: 2, unitPriceCents: 1250 }],
-      shippingAddress: { street: '1 Main St', city: 'Springfield', state: 'IL', zipCode: '62701', country: 'US' },
+      shippingAddress: {
+        street: '1 Main St',
+        city: 'Springfield',
+        state: 'IL',
+        zipCode: '62701',
+        country: 'US',
+      },
     },
     ...overrides,
   });

@@ -1,5 +1,5 @@
-import { publicProcedure, router } from '../trpc.ts';
 import { checkReadiness } from '../readiness.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
 export const healthRouter = router({
   live: publicProcedure.query(() => ({ status: 'ok' as const })),

@@ -3,7 +3,13 @@ import { createEnvelope } from '../../actors/envelope.ts';
 import { findOrder, findOrderItems, listOrders } from '../../db/orderQueries.ts';
 import { COMMAND_FOR_STATUS, ORDER_CREATE } from '../../machines/order/orderEvents.ts';
 import type { Context } from '../context.ts';
-import { cancelOrderInput, createOrderInput, listOrdersInput, orderIdInput, updateStatusInput } from '../orderInputs.ts';
+import {
+  cancelOrderInput,
+  createOrderInput,
+  listOrdersInput,
+  orderIdInput,
+  updateStatusInput,
+} from '../orderInputs.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 /**
@@ -12,7 +18,9 @@ import { publicProcedure, router } from '../trpc.ts';
  */
 async function send(ctx: Context, orderId: string, command: { type: string; payload: unknown; id?: string }) {
   const envelope = createEnvelope(command);
-  await ctx.deps.transport.request({ type: 'order', id: orderId }, envelope, { timeoutMs: ctx.deps.commandTimeoutMs });
+  await ctx.deps.transport.request({ type: 'order', id: orderId }, envelope, {
+    timeoutMs: ctx.deps.commandTimeoutMs,
+  });
   return readOrder(ctx, orderId);
 }
 
@@ -25,13 +33,22 @@ async function readOrder(ctx: Context, id: string) {
 export const ordersRouter = router({
   create: publicProcedure.input(createOrderInput).mutation(({ ctx, input }) => {
     const orderId = input.orderId ?? crypto.randomUUID();
-    const items = input.items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPriceCents: unitPrice }));
+    const items = input.items.map(({ sku, quantity, unitPrice }) => ({
+      sku,
+      quantity,
+      unitPriceCents: unitPrice,
+    }));
     const { customerId, shippingAddress, deliveryInstructions } = input;
     return send(ctx, orderId, {
       // A deterministic message id makes a retried create (same orderId) a duplicate, not a conflict.
       id: `${ORDER_CREATE}:${orderId}`,
       type: ORDER_CREATE,
-      payload: { customerId, items, shippingAddress, ...(deliveryInstructions ? { deliveryInstructions } : {}) },
+      payload: {
+        customerId,
+        items,
+        shippingAddress,
+        ...(deliveryInstructions ? { deliveryInstructions } : {}),
+      },
     });
   }),
 
@@ -48,13 +65,16 @@ export const ordersRouter = router({
 
   updateStatus: publicProcedure.input(updateStatusInput).mutation(({ ctx, input }) => {
     const type = COMMAND_FOR_STATUS[input.status];
-    const payload = input.status === 'CANCELLED' ? { reason: input.reason ?? 'cancelled by status update' } : {};
+    const payload =
+      input.status === 'CANCELLED' ? { reason: input.reason ?? 'cancelled by status update' } : {};
     return send(ctx, input.id, { type, payload });
   }),
 
   cancel: publicProcedure
     .input(cancelOrderInput)
-    .mutation(({ ctx, input }) => send(ctx, input.id, { type: 'order.cancel', payload: { reason: input.reason } })),
+    .mutation(({ ctx, input }) =>
+      send(ctx, input.id, { type: 'order.cancel', payload: { reason: input.reason } }),
+    ),
 
   items: publicProcedure.input(orderIdInput).query(async ({ ctx, input }) => {
     const items = await findOrderItems(ctx.deps.orm.em.fork(), input.id);

@@ -1,7 +1,7 @@
 import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import pRetry, { AbortError } from 'p-retry';
 import { formatRef } from '../../actors/envelope.ts';
-import { toTrackOpsError, type TrackOpsError } from '../../actors/errors.ts';
+import { type TrackOpsError, toTrackOpsError } from '../../actors/errors.ts';
 import type { Logger, TransportPort } from '../../actors/ports.ts';
 import type { DeadLetterPublisher } from './deadLetters.ts';
 import { MalformedRecordError } from './errors.ts';
@@ -59,7 +59,16 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
     const record = consumedRecord(base, partition, message);
     const failure = await deliver(record);
     if (failure) {
-      logger.warn({ topic: base, partition, offset: record.offset, code: failure.error.code, reason: failure.error.message }, 'record parked on its dead letter topic');
+      logger.warn(
+        {
+          topic: base,
+          partition,
+          offset: record.offset,
+          code: failure.error.code,
+          reason: failure.error.message,
+        },
+        'record parked on its dead letter topic',
+      );
       await options.deadLetters.publish(record, failure);
     } else {
       await options.afterDelivered?.(record);
@@ -69,7 +78,9 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
   }
 
   /** Undefined when the actor persisted the record; otherwise why it must go to the DLQ. */
-  async function deliver(record: ConsumedRecord): Promise<{ error: TrackOpsError; attempts: number } | undefined> {
+  async function deliver(
+    record: ConsumedRecord,
+  ): Promise<{ error: TrackOpsError; attempts: number } | undefined> {
     let attempts = 0;
     try {
       const route = routes.get(record.topic);
@@ -92,7 +103,10 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
           maxTimeout: options.retry.maxMs,
           signal: stopping.signal,
           onFailedAttempt: (error) =>
-            logger.warn({ actor: formatRef(ref), attempt: error.attemptNumber, err: error }, 'delivery failed; retrying'),
+            logger.warn(
+              { actor: formatRef(ref), attempt: error.attemptNumber, err: error },
+              'delivery failed; retrying',
+            ),
         },
       );
       return undefined;
@@ -105,7 +119,10 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
   return {
     async start(startOptions) {
       consumer.on(consumer.events.CRASH, ({ payload }) =>
-        logger.error({ err: payload.error, groupId: payload.groupId, restart: payload.restart }, 'event router consumer crashed'),
+        logger.error(
+          { err: payload.error, groupId: payload.groupId, restart: payload.restart },
+          'event router consumer crashed',
+        ),
       );
       await consumer.connect();
       const joined = new Promise<void>((resolve) => {
@@ -120,7 +137,11 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
         eachMessage: handle,
       });
-      await withDeadline(joined, startOptions?.joinTimeoutMs ?? 60_000, `router group ${options.groupId} did not join`);
+      await withDeadline(
+        joined,
+        startOptions?.joinTimeoutMs ?? 60_000,
+        `router group ${options.groupId} did not join`,
+      );
     },
     async stop() {
       stopping.abort();

@@ -18,7 +18,10 @@ export interface OutboxRelayOptions {
   readonly safetyPollMs: number;
   /** Subscribes to commit notifications; returns a closer. */
   readonly onPublished?: (count: number) => void;
-  readonly listen: (handlers: { onNotify: () => void; onError: (error: Error) => void }) => Promise<{ close(): Promise<void> }>;
+  readonly listen: (handlers: {
+    onNotify: () => void;
+    onError: (error: Error) => void;
+  }) => Promise<{ close(): Promise<void> }>;
 }
 
 export interface OutboxRelay {
@@ -50,7 +53,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       records.push(recordOf(message.aggregateId, message.envelope, producedAt));
       byTopic.set(topic, records);
     }
-    await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, records]) => ({ topic, messages: records })) });
+    await producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, records]) => ({ topic, messages: records })),
+    });
   }
 
   async function drain(): Promise<number> {
@@ -88,7 +93,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       } catch (error) {
         failures += 1;
         const backoffMs = Math.min(options.safetyPollMs, 100 * 2 ** Math.min(failures, 10));
-        logger.warn({ err: error, failures, backoffMs }, 'outbox publish failed; rows stay unpublished and are retried');
+        logger.warn(
+          { err: error, failures, backoffMs },
+          'outbox publish failed; rows stay unpublished and are retried',
+        );
         pendingWake = false;
         await sleep(backoffMs);
       }

@@ -5,9 +5,9 @@ import {
   errorFromPayload,
   errorPayloadSchema,
   InternalError,
-  toTrackOpsError,
   TransportTimeoutError,
   TransportUnavailableError,
+  toTrackOpsError,
 } from '../../actors/errors.ts';
 import type { DeliveryHandler, DeliveryResult, Logger, Served, TransportPort } from '../../actors/ports.ts';
 import { actorSubject, allActorsSubject, refFromSubject } from './subjects.ts';
@@ -46,7 +46,10 @@ export function createNatsTransport(options: NatsTransportOptions): TransportPor
     const ref = refFromSubject(namespace, subject);
     if (!ref) return failure(new InternalError(`not an actor subject: ${subject}`));
     const parsed = envelopeSchema.safeParse(safeJson(data));
-    if (!parsed.success) return failure(new InternalError(`malformed envelope for ${formatRef(ref)}`, { issues: parsed.error.issues }));
+    if (!parsed.success)
+      return failure(
+        new InternalError(`malformed envelope for ${formatRef(ref)}`, { issues: parsed.error.issues }),
+      );
     try {
       return { ok: true, result: await handler(ref, parsed.data) };
     } catch (error) {
@@ -65,7 +68,8 @@ export function createNatsTransport(options: NatsTransportOptions): TransportPor
           }
           // Not awaited: each actor's mailbox orders its own messages; different actors run concurrently.
           void answer(handler, message.subject, message.data).then((reply) => {
-            if (!reply.ok && reply.error.code === 'INTERNAL') logger.error({ error: reply.error }, 'actor turn failed');
+            if (!reply.ok && reply.error.code === 'INTERNAL')
+              logger.error({ error: reply.error }, 'actor turn failed');
             message.respond(JSON.stringify(reply));
           });
         },
@@ -82,13 +86,16 @@ export function createNatsTransport(options: NatsTransportOptions): TransportPor
       const timeout = requestOptions?.timeoutMs ?? options.defaultTimeoutMs;
       let data: unknown;
       try {
-        const message = await connection.request(actorSubject(namespace, ref), JSON.stringify(envelope), { timeout });
+        const message = await connection.request(actorSubject(namespace, ref), JSON.stringify(envelope), {
+          timeout,
+        });
         data = message.json();
       } catch (error) {
         throw transportError(ref, timeout, error);
       }
       const reply = replySchema.safeParse(data);
-      if (!reply.success) throw new InternalError(`malformed reply from ${formatRef(ref)}`, { issues: reply.error.issues });
+      if (!reply.success)
+        throw new InternalError(`malformed reply from ${formatRef(ref)}`, { issues: reply.error.issues });
       if (!reply.data.ok) throw errorFromPayload(reply.data.error);
       return reply.data.result as DeliveryResult;
     },
@@ -109,12 +116,27 @@ function safeJson(data: Uint8Array): unknown {
 
 function transportError(ref: ActorRef, timeoutMs: number, error: unknown): Error {
   if (error instanceof RequestError && error.isNoResponders()) {
-    return new TransportUnavailableError(`no runtime node hosts ${formatRef(ref)} right now`, { ref }, { cause: error });
+    return new TransportUnavailableError(
+      `no runtime node hosts ${formatRef(ref)} right now`,
+      { ref },
+      { cause: error },
+    );
   }
-  if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError)) {
-    return new TransportTimeoutError(`${formatRef(ref)} did not answer within ${timeoutMs} ms`, { ref, timeoutMs }, {
-      cause: error,
-    });
+  if (
+    error instanceof TimeoutError ||
+    (error instanceof RequestError && error.cause instanceof TimeoutError)
+  ) {
+    return new TransportTimeoutError(
+      `${formatRef(ref)} did not answer within ${timeoutMs} ms`,
+      { ref, timeoutMs },
+      {
+        cause: error,
+      },
+    );
   }
-  return new TransportUnavailableError(`NATS request to ${formatRef(ref)} failed: ${String(error)}`, { ref }, { cause: error });
+  return new TransportUnavailableError(
+    `NATS request to ${formatRef(ref)} failed: ${String(error)}`,
+    { ref },
+    { cause: error },
+  );
 }

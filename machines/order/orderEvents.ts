@@ -5,7 +5,14 @@ import { z } from 'zod';
  * the API speaks decimal strings. Every event carries `at`, the time its message occurred, so the machine stays
  * pure (no clock reads) and replays give the same result.
  */
-export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'PROCESSING', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
+export const ORDER_STATUSES = [
+  'PENDING',
+  'CONFIRMED',
+  'PROCESSING',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+] as const;
 export const orderStatusSchema = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 
@@ -108,6 +115,13 @@ export interface OrderContext {
 
 export type OrderEmitted =
   | { type: 'order.created'; order: OrderContext }
-  | { type: 'order.status.updated'; orderId: string; from: OrderStatus | null; to: OrderStatus; at: string; reason?: string }
+  | {
+      type: 'order.status.updated';
+      orderId: string;
+      from: OrderStatus | null;
+      to: OrderStatus;
+      at: string;
+      reason?: string;
+    }
   | { type: 'order.cancelled'; orderId: string; reason: string; at: string }
   | { type: 'order.delivered'; orderId: string; at: string };

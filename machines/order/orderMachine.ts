@@ -1,5 +1,12 @@
 import { assign, emit, setup } from 'xstate';
-import type { OrderContext, OrderEmitted, OrderEvent, OrderInput, OrderStatus, TrackingKind } from './orderEvents.ts';
+import type {
+  OrderContext,
+  OrderEmitted,
+  OrderEvent,
+  OrderInput,
+  OrderStatus,
+  TrackingKind,
+} from './orderEvents.ts';
 
 /**
  * One order's lifecycle: PENDING -> CONFIRMED -> PROCESSING -> SHIPPED -> DELIVERED, or CANCELLED before shipping.
@@ -13,7 +20,8 @@ const TRACKING_KIND_OF = {
   'shipment.delivered': 'DELIVERED',
 } as const satisfies Record<string, TrackingKind>;
 
-const enter = (status: OrderStatus) => [{ type: 'recordStatus', params: { status } }, { type: 'emitStatusUpdated' }] as const;
+const enter = (status: OrderStatus) =>
+  [{ type: 'recordStatus', params: { status } }, { type: 'emitStatusUpdated' }] as const;
 
 export const orderMachine = setup({
   types: {
@@ -26,7 +34,11 @@ export const orderMachine = setup({
     recordStatus: assign(({ context, event }, params: { status: OrderStatus }) => ({
       statusHistory: [
         ...context.statusHistory,
-        { status: params.status, at: event.at, ...(params.status === 'CANCELLED' ? { reason: context.cancellationReason } : {}) },
+        {
+          status: params.status,
+          at: event.at,
+          ...(params.status === 'CANCELLED' ? { reason: context.cancellationReason } : {}),
+        },
       ],
       updatedAt: event.at,
     })),
@@ -118,7 +130,10 @@ export const orderMachine = setup({
       description: 'With the carrier; tracking events are recorded as they arrive.',
       entry: enter('SHIPPED'),
       on: {
-        'shipment.pickedUp': { actions: 'recordTrackingEvent', description: 'A repeated pick-up scan is recorded.' },
+        'shipment.pickedUp': {
+          actions: 'recordTrackingEvent',
+          description: 'A repeated pick-up scan is recorded.',
+        },
         'shipment.inTransit': { actions: 'recordTrackingEvent' },
         'shipment.outForDelivery': { actions: 'recordTrackingEvent' },
         'shipment.delivered': { target: 'DELIVERED', actions: 'recordTrackingEvent' },

@@ -28,7 +28,10 @@ describe('when 50 updateStatus/cancel commands hit one order at once', () => {
     const commands = Array.from({ length: 50 }, (_, index) =>
       index % 10 === 9
         ? sut.client.orders.cancel.mutate({ id, reason: `cancel #${index}` })
-        : sut.client.orders.updateStatus.mutate({ id, status: statuses[index % statuses.length] ?? 'CONFIRMED' }),
+        : sut.client.orders.updateStatus.mutate({
+            id,
+            status: statuses[index % statuses.length] ?? 'CONFIRMED',
+          }),
     );
     const outcomes = await Promise.allSettled(commands);
     const applied = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
@@ -46,9 +49,15 @@ describe('when 50 updateStatus/cancel commands hit one order at once', () => {
     expect(order.version).toBe(1 + applied);
     expect(order.statusHistory).toHaveLength(1 + applied);
     const em = sut.trackops.orm.em.fork();
-    const states: { version: string }[] = await em.execute('select version from actor_state where actor_type = ? and actor_id = ?', ['order', id]);
+    const states: { version: string }[] = await em.execute(
+      'select version from actor_state where actor_type = ? and actor_id = ?',
+      ['order', id],
+    );
     expect(Number(states[0]?.version)).toBe(1 + applied);
-    const facts: { n: number }[] = await em.execute("select count(*)::int as n from outbox_events where aggregateid = ? and type = 'order.status.updated'", [id]);
+    const facts: { n: number }[] = await em.execute(
+      "select count(*)::int as n from outbox_events where aggregateid = ? and type = 'order.status.updated'",
+      [id],
+    );
     expect(facts[0]?.n).toBe(applied);
     // The statuses form a legal path: each step is one the machine allows from the previous one.
     const legalNext: Record<string, string[]> = {
@@ -58,24 +67,40 @@ describe('when 50 updateStatus/cancel commands hit one order at once', () => {
       SHIPPED: ['DELIVERED'],
     };
     const path = order.statusHistory.map((change) => change.status);
-    path.slice(1).forEach((status, index) => expect(legalNext[path[index] ?? '']).toContain(status));
+    for (const [index, status] of path.slice(1).entries())
+      expect(legalNext[path[index] ?? '']).toContain(status);
   });
 });
 
 describe('when 50 accepted commands hit one actor at once over NATS', () => {
   it('then all 50 are applied, each at its own version, contiguously', async () => {
     const { id } = await sut.client.orders.create.mutate(validOrderInput());
-    for (const status of ['CONFIRMED', 'PROCESSING', 'SHIPPED'] as const) await sut.client.orders.updateStatus.mutate({ id, status });
-    const transport = createNatsTransport({ connection: nats, namespace: sut.config.TRACKOPS_NAMESPACE, logger: silentLogger, defaultTimeoutMs: 15_000 });
+    for (const status of ['CONFIRMED', 'PROCESSING', 'SHIPPED'] as const)
+      await sut.client.orders.updateStatus.mutate({ id, status });
+    const transport = createNatsTransport({
+      connection: nats,
+      namespace: sut.config.TRACKOPS_NAMESPACE,
+      logger: silentLogger,
+      defaultTimeoutMs: 15_000,
+    });
     const replies = await Promise.all(
       Array.from({ length: 50 }, (_, index) =>
         transport.request(
           { type: 'order', id },
-          createEnvelope({ type: 'shipment.inTransit', payload: { kind: 'IN_TRANSIT', occurredAt: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString(), location: `hop ${index}` } }),
+          createEnvelope({
+            type: 'shipment.inTransit',
+            payload: {
+              kind: 'IN_TRANSIT',
+              occurredAt: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString(),
+              location: `hop ${index}`,
+            },
+          }),
         ),
       ),
     );
-    expect(replies.map((reply) => reply.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, index) => 5 + index));
+    expect(replies.map((reply) => reply.version).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, index) => 5 + index),
+    );
     const order = await sut.client.orders.get.query({ id });
     expect(order.version).toBe(54);
     expect(order.trackingEvents).toHaveLength(50);

@@ -36,10 +36,16 @@ describe('when orders.create gets bad input', () => {
     ['quantity 0', { items: [{ sku: 'A', quantity: 0, unitPrice: '1.00' }] }, 'items'],
     ['a negative price', { items: [{ sku: 'A', quantity: 1, unitPrice: '-1.00' }] }, 'items'],
     ['a price with three decimals', { items: [{ sku: 'A', quantity: 1, unitPrice: '1.005' }] }, 'items'],
-    ['a missing address field', { shippingAddress: { street: '1 Main St', city: 'X', state: 'Y', country: 'US' } }, 'shippingAddress'],
+    [
+      'a missing address field',
+      { shippingAddress: { street: '1 Main St', city: 'X', state: 'Y', country: 'US' } },
+      'shippingAddress',
+    ],
   ];
   it.each(cases)('then %s is BAD_REQUEST naming the field', async (_name, override, field) => {
-    const input = { ...validOrderInput(), ...override } as Parameters<typeof sut.client.orders.create.mutate>[0];
+    const input = { ...validOrderInput(), ...override } as Parameters<
+      typeof sut.client.orders.create.mutate
+    >[0];
     const error = await trpcError(sut.client.orders.create.mutate(input));
     expect(error.data?.code).toBe('BAD_REQUEST');
     expect(error.data?.httpStatus).toBe(400);
@@ -59,7 +65,11 @@ describe('when orders.create gets bad input', () => {
   });
 
   it('then a body that is not JSON is a typed BAD_REQUEST, not a crash', async () => {
-    const response = await fetch(`${sut.trackops.url}/trpc/orders.create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"customerId": ' });
+    const response = await fetch(`${sut.trackops.url}/trpc/orders.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"customerId": ',
+    });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { message: string; data: { code: string } } };
     expect(body.error.data.code).toBe('BAD_REQUEST');
@@ -77,8 +87,12 @@ describe('when commands name something that does not exist or is not allowed', (
 
   it('then a bad uuid is BAD_REQUEST and an unknown id is NOT_FOUND', async () => {
     expect((await trpcError(sut.client.orders.get.query({ id: 'nope' }))).data?.code).toBe('BAD_REQUEST');
-    expect((await trpcError(sut.client.orders.get.query({ id: crypto.randomUUID() }))).data?.code).toBe('NOT_FOUND');
-    expect((await trpcError(sut.client.orders.items.query({ id: crypto.randomUUID() }))).data?.code).toBe('NOT_FOUND');
+    expect((await trpcError(sut.client.orders.get.query({ id: crypto.randomUUID() }))).data?.code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await trpcError(sut.client.orders.items.query({ id: crypto.randomUUID() }))).data?.code).toBe(
+      'NOT_FOUND',
+    );
     const cancel = await trpcError(sut.client.orders.cancel.mutate({ id: crypto.randomUUID(), reason: 'x' }));
     expect(cancel.data?.code).toBe('NOT_FOUND');
     expect(cancel.data?.trackops?.code).toBe('ACTOR_NOT_FOUND');
@@ -90,7 +104,11 @@ describe('when commands name something that does not exist or is not allowed', (
     expect(error.data?.code).toBe('CONFLICT');
     expect(error.data?.trackops).toEqual({
       code: 'COMMAND_REJECTED',
-      details: expect.objectContaining({ state: 'PENDING', event: 'order.deliver', accepted: ['order.confirm', 'order.cancel'] }),
+      details: expect.objectContaining({
+        state: 'PENDING',
+        event: 'order.deliver',
+        accepted: ['order.confirm', 'order.cancel'],
+      }),
     });
     expect(error.message).toContain('PENDING');
   });
@@ -109,14 +127,30 @@ describe('when malformed or unroutable records arrive on shipment.events', () =>
     try {
       await produce(sut.brokers, sut.topic('shipment.events'), [
         { key, value: '{not json' },
-        { key, value: JSON.stringify({ orderId: key, type: 'TELEPORTED', occurredAt: '2026-01-01T00:00:00Z' }) },
+        {
+          key,
+          value: JSON.stringify({ orderId: key, type: 'TELEPORTED', occurredAt: '2026-01-01T00:00:00Z' }),
+        },
         { key, value: null },
-        { key, value: JSON.stringify({ orderId: key, type: 'PICKED_UP', occurredAt: '2026-01-01T00:00:00Z' }) },
-        { key: id, value: JSON.stringify({ orderId: id, type: 'PICKED_UP', occurredAt: '2026-01-01T00:00:00Z' }) },
+        {
+          key,
+          value: JSON.stringify({ orderId: key, type: 'PICKED_UP', occurredAt: '2026-01-01T00:00:00Z' }),
+        },
+        {
+          key: id,
+          value: JSON.stringify({ orderId: id, type: 'PICKED_UP', occurredAt: '2026-01-01T00:00:00Z' }),
+        },
       ]);
-      await waitFor(() => dlq.byKey(key).length === 4 && dlq.byKey(id).length === 1, { what: 'five records on the DLQ' });
+      await waitFor(() => dlq.byKey(key).length === 4 && dlq.byKey(id).length === 1, {
+        what: 'five records on the DLQ',
+      });
       const reasons = dlq.byKey(key).map((record) => record.headers[DLQ_HEADERS.reasonCode]);
-      expect(reasons).toEqual(['MALFORMED_RECORD', 'MALFORMED_RECORD', 'MALFORMED_RECORD', 'ACTOR_NOT_FOUND']);
+      expect(reasons).toEqual([
+        'MALFORMED_RECORD',
+        'MALFORMED_RECORD',
+        'MALFORMED_RECORD',
+        'ACTOR_NOT_FOUND',
+      ]);
       const rejected = dlq.byKey(id)[0];
       expect(rejected?.headers).toMatchObject({
         [DLQ_HEADERS.reasonCode]: 'COMMAND_REJECTED',
@@ -129,9 +163,14 @@ describe('when malformed or unroutable records arrive on shipment.events', () =>
       await sut.client.orders.updateStatus.mutate({ id, status: 'CONFIRMED' });
       await sut.client.orders.updateStatus.mutate({ id, status: 'PROCESSING' });
       await produce(sut.brokers, sut.topic('shipment.events'), [
-        { key: id, value: JSON.stringify({ orderId: id, type: 'PICKED_UP', occurredAt: '2026-01-01T01:00:00Z' }) },
+        {
+          key: id,
+          value: JSON.stringify({ orderId: id, type: 'PICKED_UP', occurredAt: '2026-01-01T01:00:00Z' }),
+        },
       ]);
-      await waitFor(async () => (await sut.client.orders.get.query({ id })).status === 'SHIPPED', { what: 'order SHIPPED' });
+      await waitFor(async () => (await sut.client.orders.get.query({ id })).status === 'SHIPPED', {
+        what: 'order SHIPPED',
+      });
     } finally {
       await dlq.stop();
     }

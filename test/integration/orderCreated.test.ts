@@ -24,22 +24,41 @@ describe('when an order is created through the typed client', () => {
     const input = validOrderInput();
     const order = await sut.client.orders.create.mutate(input);
 
-    expect(order).toMatchObject({ status: 'PENDING', totalAmount: '57.40', customerId: input.customerId, version: 1 });
+    expect(order).toMatchObject({
+      status: 'PENDING',
+      totalAmount: '57.40',
+      customerId: input.customerId,
+      version: 1,
+    });
     expect(order.items.map((item) => item.sku)).toEqual(['SKU-KEYBOARD', 'SKU-CABLE']);
 
     const { orm } = sut.trackops;
-    const state = await queryOne<{ version: string; status: string }>(orm, 'select version, machine_id, machine_version, status from actor_state where actor_type = ? and actor_id = ?', ['order', order.id]);
+    const state = await queryOne<{ version: string; status: string }>(
+      orm,
+      'select version, machine_id, machine_version, status from actor_state where actor_type = ? and actor_id = ?',
+      ['order', order.id],
+    );
     expect(state).toMatchObject({ machine_id: 'order', machine_version: '1', status: 'PENDING' });
     expect(Number(state.version)).toBe(1);
-    const outbox = await query<{ id: string }>(orm, 'select id, type, aggregatetype from outbox_events where aggregateid = ?', [order.id]);
+    const outbox = await query<{ id: string }>(
+      orm,
+      'select id, type, aggregatetype from outbox_events where aggregateid = ?',
+      [order.id],
+    );
     expect(outbox).toEqual([expect.objectContaining({ type: 'order.created', aggregatetype: 'order' })]);
     const outboxId = outbox[0]?.id;
-    const processed = await query(orm, 'select message_id from processed_messages where actor_type = ? and actor_id = ?', ['order', order.id]);
+    const processed = await query(
+      orm,
+      'select message_id from processed_messages where actor_type = ? and actor_id = ?',
+      ['order', order.id],
+    );
     expect(processed).toEqual([{ message_id: `order.create:${order.id}` }]);
     const row = await queryOne(orm, 'select status, version from orders where id = ?', [order.id]);
     expect(row).toMatchObject({ status: 'PENDING' });
 
-    const [record] = await waitFor(() => kafka.byKey(order.id).length > 0 && kafka.byKey(order.id), { what: 'order.created in Kafka' });
+    const [record] = await waitFor(() => kafka.byKey(order.id).length > 0 && kafka.byKey(order.id), {
+      what: 'order.created in Kafka',
+    });
     expect(record?.topic).toBe(sut.topic('order.created'));
     expect(record?.headers).toMatchObject({
       [HEADERS.messageId]: outboxId,
@@ -49,9 +68,15 @@ describe('when an order is created through the typed client', () => {
       [HEADERS.schemaVersion]: '1',
     });
     expect(Date.parse(record?.headers[HEADERS.producedAt] ?? '')).not.toBeNaN();
-    expect(record?.value).toMatchObject({ order: { orderId: order.id, customerId: input.customerId, totalCents: 5740 } });
+    expect(record?.value).toMatchObject({
+      order: { orderId: order.id, customerId: input.customerId, totalCents: 5740 },
+    });
 
-    const published = await queryOne<{ published_at: Date | null }>(orm, 'select published_at from outbox_events where id = ?', [outboxId]);
+    const published = await queryOne<{ published_at: Date | null }>(
+      orm,
+      'select published_at from outbox_events where id = ?',
+      [outboxId],
+    );
     expect(published.published_at).not.toBeNull();
   });
 
@@ -62,7 +87,9 @@ describe('when an order is created through the typed client', () => {
     const read = await sut.client.orders.get.query({ id: orderId });
     expect(retry.id).toBe(first.id);
     expect(read).toEqual(first);
-    const outbox = await query(sut.trackops.orm, 'select id from outbox_events where aggregateid = ?', [orderId]);
+    const outbox = await query(sut.trackops.orm, 'select id from outbox_events where aggregateid = ?', [
+      orderId,
+    ]);
     expect(outbox).toHaveLength(1);
   });
 });

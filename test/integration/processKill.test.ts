@@ -33,13 +33,19 @@ describe('when a node is SIGKILLed between the actor commit and the offset commi
     // An order in SHIPPED, created through an API-only system (no router competing for the partitions).
     const setup = await startTestSystem({ router: false });
     const { id: orderId } = await setup.client.orders.create.mutate(validOrderInput());
-    for (const status of ['CONFIRMED', 'PROCESSING', 'SHIPPED'] as const) await setup.client.orders.updateStatus.mutate({ id: orderId, status });
+    for (const status of ['CONFIRMED', 'PROCESSING', 'SHIPPED'] as const)
+      await setup.client.orders.updateStatus.mutate({ id: orderId, status });
     await setup.stop();
 
     child = await startCrashingNode(orderId);
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child?.once('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child?.once('exit', (_code, signal) => resolve(signal)),
+    );
     await produce(setup.brokers, setup.topic('shipment.events'), [
-      { key: orderId, value: JSON.stringify({ orderId, type: 'OUT_FOR_DELIVERY', occurredAt: '2026-03-01T09:00:00.000Z' }) },
+      {
+        key: orderId,
+        value: JSON.stringify({ orderId, type: 'OUT_FOR_DELIVERY', occurredAt: '2026-03-01T09:00:00.000Z' }),
+      },
     ]);
     expect(await exited).toBe('SIGKILL');
 
@@ -49,7 +55,10 @@ describe('when a node is SIGKILLed between the actor commit and the offset commi
         if (record.key === orderId) redelivered.push(record.offset);
       },
     });
-    await waitFor(() => redelivered.length > 0, { what: 'the record redelivered to the surviving node', timeoutMs: 60_000 });
+    await waitFor(() => redelivered.length > 0, {
+      what: 'the record redelivered to the surviving node',
+      timeoutMs: 60_000,
+    });
     const order = await sut.client.orders.get.query({ id: orderId });
     expect(order.trackingEvents.map((event) => event.kind)).toEqual(['OUT_FOR_DELIVERY']);
     expect(order.version).toBe(5);

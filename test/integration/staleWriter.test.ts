@@ -29,10 +29,18 @@ async function footprint(orderId: string) {
   const { orm } = sut.trackops;
   const count = async (sql: string) => (await queryOne<{ n: number }>(orm, sql, [orderId])).n;
   return {
-    state: await queryOne<{ version: string; status: string }>(orm, 'select version, status from actor_state where actor_id = ?', [orderId]),
+    state: await queryOne<{ version: string; status: string }>(
+      orm,
+      'select version, status from actor_state where actor_id = ?',
+      [orderId],
+    ),
     outbox: await count('select count(*)::int as n from outbox_events where aggregateid = ?'),
     processed: await count('select count(*)::int as n from processed_messages where actor_id = ?'),
-    order: await queryOne<{ status_history: { status: string }[] }>(orm, 'select status, version, status_history from orders where id = ?', [orderId]),
+    order: await queryOne<{ status_history: { status: string }[] }>(
+      orm,
+      'select status, version, status_history from orders where id = ?',
+      [orderId],
+    ),
   };
 }
 
@@ -69,7 +77,12 @@ describe('when a deliberately stale node writes an order another node has moved 
     expect(result).toMatchObject({ version: 4, state: 'SHIPPED', duplicate: false });
     const after = await footprint(id);
     expect(Number(after.state.version)).toBe(4);
-    expect(after.order.status_history.map((change) => change.status)).toEqual(['PENDING', 'CONFIRMED', 'PROCESSING', 'SHIPPED']);
+    expect(after.order.status_history.map((change) => change.status)).toEqual([
+      'PENDING',
+      'CONFIRMED',
+      'PROCESSING',
+      'SHIPPED',
+    ]);
     await staleNode.stop();
   });
 });

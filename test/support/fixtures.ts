@@ -8,7 +8,13 @@ export function validOrderInput(overrides: Partial<CreateOrderInput> = {}): Crea
       { sku: 'SKU-KEYBOARD', quantity: 1, unitPrice: '49.90' },
       { sku: 'SKU-CABLE', quantity: 3, unitPrice: 2.5 },
     ],
-    shippingAddress: { street: '1 Main St', city: 'Springfield', state: 'IL', zipCode: '62701', country: 'US' },
+    shippingAddress: {
+      street: '1 Main St',
+      city: 'Springfield',
+      state: 'IL',
+      zipCode: '62701',
+      country: 'US',
+    },
     deliveryInstructions: 'Ring twice',
     ...overrides,
   };

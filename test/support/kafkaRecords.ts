@@ -16,7 +16,11 @@ export interface SeenRecord {
 
 export async function watchTopics(brokers: string[], topics: string[]) {
   const kafka = new Kafka({ clientId: 'trackops-test-watch', brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `test-watch-${crypto.randomUUID()}`, heartbeatInterval: 500, sessionTimeout: 6000 });
+  const consumer = kafka.consumer({
+    groupId: `test-watch-${crypto.randomUUID()}`,
+    heartbeatInterval: 500,
+    sessionTimeout: 6000,
+  });
   const seen: SeenRecord[] = [];
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
@@ -29,7 +33,14 @@ export async function watchTopics(brokers: string[], topics: string[]) {
       } catch {
         // keep the raw text: malformed records are exactly what some tests look for
       }
-      seen.push({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, value, headers: readHeaders(message) });
+      seen.push({
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString() ?? null,
+        value,
+        headers: readHeaders(message),
+      });
     },
   });
   return {
