@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const applied = await migrateDatabase(config.DATABASE_URL);
   console.error(`migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
   const trackops = await bootstrap(config);
-  console.log(`TrackOps API listening on ${trackops.url}/trpc (metrics: ${trackops.url}/metrics). Ctrl-C stops it.`);
+  console.log(
+    `TrackOps API listening on ${trackops.url}/trpc (metrics: ${trackops.url}/metrics). Ctrl-C stops it.`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

@@ -15,6 +15,9 @@ if (!existsSync(installed) || statSync(lock).mtimeMs > statSync(installed).mtime
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'run.ts')], { cwd: root, stdio: 'inherit' });
+const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'run.ts')], {
+  cwd: root,
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
