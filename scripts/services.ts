@@ -15,6 +15,7 @@ import type { Config } from '../config.ts';
  */
 
 const START_DEADLINE_MS = 30_000;
+const BUSY_DEADLINE_MS = 10_000;
 const STOP_DEADLINE_MS = 15_000;
 const POLL_INTERVAL_MS = 250;
 const PROBE_TIMEOUT_MS = 2000;
@@ -128,7 +129,9 @@ async function ensureAnswering(service: Service, address: string) {
   const failure = await probeFailure(service);
   if (failure === undefined) return reachable;
   if (await isPortOpen(service.host, service.port)) {
-    throw new Error(`${service.name}: ${address} accepts connections but does not answer: ${failure}`);
+    // Listening but not answering is usually a server still starting up (PostgreSQL recovering), so give it time.
+    await waitUntilAnswers(service, BUSY_DEADLINE_MS, `accepts connections at ${address} but did not answer`);
+    return reachable;
   }
   if (!LOCAL_HOSTS.has(service.host)) {
     throw new Error(
@@ -142,16 +145,34 @@ async function ensureAnswering(service: Service, address: string) {
     );
   }
   const stopStarted = await start();
-  await waitUntilAnswers(service, START_DEADLINE_MS, `did not answer at ${address} after starting it`);
+  try {
+    await waitUntilAnswers(service, START_DEADLINE_MS, `did not answer at ${address} after starting it`);
+  } catch (error) {
+    await stopStarted().catch(() => {});
+    throw error;
+  }
   return { status: { ...reachable.status, startedHere: true }, stop: stopStarted };
 }
 
 async function probeFailure(service: Service): Promise<string | undefined> {
   try {
-    await service.probe();
+    await withDeadline(service.probe(), PROBE_TIMEOUT_MS * 2);
     return undefined;
   } catch (error) {
     return errorMessage(error);
+  }
+}
+
+/** The clients' own timeouts cover connecting; this covers a server that accepts and then never replies. */
+async function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no reply within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -187,6 +208,7 @@ function postgresService(databaseUrl: string): Service {
       const client = new pg.Client({
         connectionString: maintenanceUrl(databaseUrl),
         connectionTimeoutMillis: PROBE_TIMEOUT_MS,
+        query_timeout: PROBE_TIMEOUT_MS,
       });
       try {
         await client.connect();
@@ -247,6 +269,7 @@ async function withRedis<T>(redisUrl: string, call: (redis: Redis) => Promise<T>
   const redis = new Redis(redisUrl, {
     lazyConnect: true,
     connectTimeout: PROBE_TIMEOUT_MS,
+    commandTimeout: PROBE_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,

@@ -3,9 +3,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -236,16 +238,29 @@ async function waitUntilReady(address: BrokerAddress, isRunning: () => boolean, 
 }
 
 function brokerFailure(reason: string, paths: BrokerPaths): Error {
-  const log = existsSync(paths.brokerLog) ? readFileSync(paths.brokerLog, 'utf8') : '';
-  const tail = log.trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('\n');
+  const tail = readLogTail(paths.brokerLog).trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('\n');
   return new Error(`kafka: ${reason}. Last ${LOG_TAIL_LINES} lines of ${paths.brokerLog}:\n${tail}`);
+}
+
+/** The end of the log only: it is appended to across restarts and grows without bound. */
+function readLogTail(logFile: string, bytes = 64 * 1024): string {
+  if (!existsSync(logFile)) return '';
+  const fd = openSync(logFile, 'r');
+  try {
+    const start = Math.max(0, fstatSync(fd).size - bytes);
+    const buffer = Buffer.alloc(bytes);
+    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, start)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function requireJava17(): void {
   const result = runSync('java', ['-version']);
-  const major = Number(/version "(\d+)/.exec(result.output)?.[1] ?? 0);
-  if (result.code !== 0 || major < 17) {
-    const found = result.code === 0 ? `Java ${major} was found` : '`java` was not found';
+  const version = /version "([^"]+)"/.exec(result.output)?.[1] ?? '';
+  const major = Number(version.startsWith('1.') ? version.split('.')[1] : version.split('.')[0]);
+  if (result.code !== 0 || !(major >= 17)) {
+    const found = result.code === 0 ? `Java ${version} was found` : '`java` was not found';
     throw new Error(
       `kafka: the local broker needs Java 17+ and Maven, but ${found}. Install them with:\n  ${JAVA_INSTALL}`,
     );
