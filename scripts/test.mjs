@@ -1,7 +1,7 @@
 // `npm test`: install dependencies when needed, bring up the local services, then run every vitest project.
 // Plain Node with no dependencies, because on a fresh checkout it runs before `npm ci` has installed anything.
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,23 @@ async function main() {
   }
   const infrastructure = await run('npx', ['tsx', 'scripts/infra.ts', 'up']);
   if (infrastructure !== 0) return infrastructure;
-  return run('npx', ['vitest', 'run', ...process.argv.slice(2)]);
+  const results = join(projectDir, '.trackops', 'test-results.json');
+  rmSync(results, { force: true }); // never report a previous run's numbers
+  const reporters = ['--reporter=default', '--reporter=json', `--outputFile.json=${results}`];
+  const code = await run('npx', ['vitest', 'run', ...reporters, ...process.argv.slice(2)]);
+  printSummary(results);
+  return code;
+}
+
+/** One plain closing line (`N passed, N failed, N skipped`) that any CI can read, whatever the runner prints. */
+function printSummary(resultsFile) {
+  if (!existsSync(resultsFile)) return;
+  const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = JSON.parse(
+    readFileSync(resultsFile, 'utf8'),
+  );
+  console.log(
+    `\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped`,
+  );
 }
 
 process.exitCode = await main();
