@@ -10,9 +10,15 @@ import { ensureInfrastructure } from './infrastructure.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const infrastructure = await ensureInfrastructure(config);
-  const applied = await migrateDatabase(config.DATABASE_URL);
-  console.error(`migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
-  const trackops = await bootstrap(config);
+  let trackops: Awaited<ReturnType<typeof bootstrap>>;
+  try {
+    const applied = await migrateDatabase(config.DATABASE_URL);
+    console.error(`migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
+    trackops = await bootstrap(config);
+  } catch (error) {
+    await infrastructure.stop();
+    throw error;
+  }
   console.log(
     `TrackOps API listening on ${trackops.url}/trpc (metrics: ${trackops.url}/metrics). Ctrl-C stops it.`,
   );
@@ -24,6 +30,7 @@ async function main(): Promise<void> {
     console.error(`${signal}: shutting down`);
     await trackops.stop();
     await infrastructure.stop();
+    console.error('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -31,6 +38,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE') {
+    console.error(
+      `the API port is already in use: is TrackOps already running? (set PORT to use another) — ${String(error)}`,
+    );
+  } else {
+    console.error(error instanceof Error ? error.message : error);
+  }
   process.exit(1);
 });
