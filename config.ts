@@ -6,6 +6,9 @@ import { z } from 'zod';
  */
 const integer = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Where the integration tests keep their data: beside the application's database, never in it. */
+export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/trackops_test';
+
 export const configSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

@@ -20,6 +20,20 @@ interface OutboxRow {
   created_at: Date | string;
 }
 
+/** Publishing a claimed batch failed: the rows stay unpublished; `ids` says which, for the failure record. */
+export class OutboxPublishError extends Error {
+  override readonly name = 'OutboxPublishError';
+  constructor(
+    readonly ids: string[],
+    cause: unknown,
+  ) {
+    super(
+      `publishing ${ids.length} outbox rows failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
 export interface OutboxStore {
   /** Returns how many rows were published (0 when the outbox is empty). */
   publishBatch(limit: number, publish: (messages: OutboxMessage[]) => Promise<void>): Promise<number>;
@@ -38,7 +52,14 @@ export function createOutboxStore(orm: MikroORM): OutboxStore {
           [limit],
         );
         if (rows.length === 0) return 0;
-        await publish(rows.map(messageOf));
+        try {
+          await publish(rows.map(messageOf));
+        } catch (error) {
+          throw new OutboxPublishError(
+            rows.map((row) => row.id),
+            error,
+          );
+        }
         await em.execute(
           `update outbox_events set published_at = now(), attempts = attempts + 1, last_error = null
             where id in (${rows.map(() => '?').join(', ')})`,

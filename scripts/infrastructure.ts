@@ -1,5 +1,4 @@
-import type { Config } from '../config.ts';
-import { TEST_ENV } from '../test/support/testConfig.ts';
+import { type Config, DEFAULT_TEST_DATABASE_URL } from '../config.ts';
 import { ensureKafkaBroker, kafkaVersion } from './kafka/kafkaBroker.ts';
 import { databaseName, ensureDatabases, ensureServices } from './services.ts';
 
@@ -41,5 +40,10 @@ export async function ensureInfrastructure(
 
 /** The application's database and the integration tests' one, both on the server of DATABASE_URL. */
 function defaultDatabases(config: Config): string[] {
-  return [...new Set([databaseName(config.DATABASE_URL), databaseName(TEST_ENV.DATABASE_URL)])];
+  return [
+    ...new Set([
+      databaseName(config.DATABASE_URL),
+      databaseName(process.env['TEST_DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL),
+    ]),
+  ];
 }

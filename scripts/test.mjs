@@ -1,10 +1,11 @@
 // `npm test`: install dependencies when needed, bring up the local services, then run every vitest project.
 // Plain Node with no dependencies, because on a fresh checkout it runs before `npm ci` has installed anything.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDependencies } from './ensureDependencies.mjs';
 
 const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 let currentChild;
@@ -29,18 +30,9 @@ function run(command, args) {
   });
 }
 
-/** npm records the installed tree in node_modules/.package-lock.json; an older copy means the lock file changed. */
-function dependenciesAreStale() {
-  const installed = join(projectDir, 'node_modules', '.package-lock.json');
-  if (!existsSync(installed)) return true;
-  return statSync(join(projectDir, 'package-lock.json')).mtimeMs > statSync(installed).mtimeMs;
-}
-
 async function main() {
-  if (dependenciesAreStale()) {
-    const installed = await run('npm', ['ci']);
-    if (installed !== 0) return installed;
-  }
+  const installed = ensureDependencies();
+  if (installed !== 0) return installed;
   const infrastructure = await run('npx', ['tsx', 'scripts/infra.ts', 'up']);
   if (infrastructure !== 0) return infrastructure;
   const results = join(projectDir, '.trackops', 'test-results.json');

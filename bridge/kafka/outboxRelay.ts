@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import type { Logger, OutboxMessage } from '../../actors/ports.ts';
-import type { OutboxStore } from '../../db/outboxStore.ts';
+import { OutboxPublishError, type OutboxStore } from '../../db/outboxStore.ts';
 import { recordOf } from './records.ts';
 import type { TopicNames } from './topics.ts';
 
@@ -93,13 +93,24 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       } catch (error) {
         failures += 1;
         const backoffMs = Math.min(options.safetyPollMs, 100 * 2 ** Math.min(failures, 10));
-        logger.warn(
+        logger.error(
           { err: error, failures, backoffMs },
           'outbox publish failed; rows stay unpublished and are retried',
         );
+        await recordFailure(error);
         pendingWake = false;
         await sleep(backoffMs);
       }
+    }
+  }
+
+  /** Keeps the attempt count and last error on the rows, so an operator sees what is stuck and why. */
+  async function recordFailure(error: unknown): Promise<void> {
+    if (!(error instanceof OutboxPublishError)) return;
+    try {
+      await store.recordFailure(error.ids, error.message);
+    } catch (recordError) {
+      logger.warn({ err: recordError }, 'could not record the outbox failure');
     }
   }
 

@@ -1,11 +1,11 @@
-import { type Config, loadConfig } from '../../config.ts';
+import { type Config, DEFAULT_TEST_DATABASE_URL, loadConfig } from '../../config.ts';
 
 /**
  * The configuration integration tests run with: the `trackops_test` database, a NATS namespace and Kafka topic
  * prefix of their own (so a running `npm start` on the same machine never sees test traffic), short timings.
  */
 export const TEST_ENV = {
-  DATABASE_URL: process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/trackops_test',
+  DATABASE_URL: process.env['TEST_DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL,
   TRACKOPS_NAMESPACE: 'trackops_test',
   KAFKA_TOPIC_PREFIX: 'test.',
   LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
