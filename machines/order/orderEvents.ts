@@ -73,7 +73,13 @@ export const orderEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('order.process'), at }),
   z.object({ type: z.literal('order.ship'), at }),
   z.object({ type: z.literal('order.deliver'), at }),
-  z.object({ type: z.literal('order.cancel'), reason: text(500), at }),
+  z.object({
+    type: z.literal('order.cancel'),
+    reason: text(500),
+    /** The saga that cancels (absent when a person does): its own cancellation is not routed back to it. */
+    initiator: z.string().max(64).optional(),
+    at,
+  }),
   tracking('PICKED_UP'),
   tracking('IN_TRANSIT'),
   tracking('OUT_FOR_DELIVERY'),
@@ -107,6 +113,7 @@ export interface OrderContext {
   shippingAddress: ShippingAddress;
   deliveryInstructions?: string;
   cancellationReason?: string;
+  cancellationInitiator?: string;
   statusHistory: StatusChange[];
   trackingEvents: TrackingEvent[];
   createdAt: string;
@@ -123,5 +130,15 @@ export type OrderEmitted =
       at: string;
       reason?: string;
     }
-  | { type: 'order.cancelled'; orderId: string; reason: string; at: string }
+  | {
+      type: 'order.cancelled';
+      orderId: string;
+      customerId: string;
+      reason: string;
+      at: string;
+      /** CONFIRMED or PROCESSING: a cancellation saga releases stock and refunds; PENDING: the order saga does. */
+      previousStatus: OrderStatus;
+      initiator?: string;
+      items: { sku: string; quantity: number }[];
+    }
   | { type: 'order.delivered'; orderId: string; at: string };

@@ -54,6 +54,11 @@ const KIND = {
 } as const;
 
 const REASON = 'customer changed their mind';
+const CANCELLED_ITEMS = [
+  { sku: 'MUG-RED', quantity: 2 },
+  { sku: 'TEA-EARLGREY', quantity: 3 },
+  { sku: 'STICKER', quantity: 1 },
+];
 
 function orderInput(overrides: Partial<OrderInput> = {}): OrderInput {
   return {
@@ -409,7 +414,15 @@ describe('order.cancel before shipping', () => {
           at: AT['order.cancel'],
           reason: REASON,
         },
-        { type: 'order.cancelled', orderId: ORDER_ID, reason: REASON, at: AT['order.cancel'] },
+        {
+          type: 'order.cancelled',
+          orderId: ORDER_ID,
+          customerId: CUSTOMER_ID,
+          reason: REASON,
+          at: AT['order.cancel'],
+          previousStatus: from,
+          items: CANCELLED_ITEMS,
+        },
       ]);
     },
   );
@@ -574,8 +587,24 @@ describe('persisted snapshot', () => {
     expect(emitted.at(-1)).toStrictEqual({
       type: 'order.cancelled',
       orderId: ORDER_ID,
+      customerId: CUSTOMER_ID,
       reason: REASON,
       at: AT['order.cancel'],
+      previousStatus: 'CONFIRMED',
+      items: CANCELLED_ITEMS,
+    });
+  });
+
+  it('a cancellation by a saga names its initiator, so it is not routed back to that saga', () => {
+    const { snapshot, emitted } = send(orderIn('PENDING'), {
+      ...SAMPLE['order.cancel'],
+      initiator: 'orderSaga',
+    });
+    expect(snapshot.context.cancellationInitiator).toBe('orderSaga');
+    expect(emitted.at(-1)).toMatchObject({
+      type: 'order.cancelled',
+      previousStatus: 'PENDING',
+      initiator: 'orderSaga',
     });
   });
 });

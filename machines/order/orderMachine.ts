@@ -42,9 +42,14 @@ export const orderMachine = setup({
       ],
       updatedAt: event.at,
     })),
-    recordCancellationReason: assign(({ event }) => ({
-      cancellationReason: event.type === 'order.cancel' ? event.reason : undefined,
-    })),
+    recordCancellationReason: assign(({ event }) =>
+      event.type === 'order.cancel'
+        ? {
+            cancellationReason: event.reason,
+            ...(event.initiator ? { cancellationInitiator: event.initiator } : {}),
+          }
+        : {},
+    ),
     recordTrackingEvent: assign(({ context, event }) => {
       if (!(event.type in TRACKING_KIND_OF) || !('occurredAt' in event)) return {};
       const kind = TRACKING_KIND_OF[event.type as keyof typeof TRACKING_KIND_OF];
@@ -72,8 +77,12 @@ export const orderMachine = setup({
     emitOrderCancelled: emit(({ context, event }) => ({
       type: 'order.cancelled' as const,
       orderId: context.orderId,
+      customerId: context.customerId,
       reason: context.cancellationReason ?? 'unspecified',
       at: event.at,
+      previousStatus: context.statusHistory[context.statusHistory.length - 2]?.status ?? 'PENDING',
+      ...(context.cancellationInitiator ? { initiator: context.cancellationInitiator } : {}),
+      items: context.items.map(({ sku, quantity }) => ({ sku, quantity })),
     })),
     emitOrderDelivered: emit(({ context, event }) => ({
       type: 'order.delivered' as const,
