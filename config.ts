@@ -36,6 +36,15 @@ export const configSchema = z.object({
   ROUTER_RETRY_MULTIPLIER: z.coerce.number().min(1).default(2),
   ROUTER_RETRY_MAX_MS: integer(10_000),
   ROUTER_MAX_ATTEMPTS: integer(3),
+  /** How long a saga waits for an answer (a reservation, a payment) before it compensates. */
+  SAGA_STEP_TIMEOUT_MS: integer(30_000),
+  /** The simulated payment gateway declines amounts above this (a decimal amount). */
+  PAYMENT_DECLINE_ABOVE: z
+    .string()
+    .regex(/^\d+(\.\d{1,2})?$/, 'a decimal amount like 10000.00')
+    .default('10000.00'),
+  /** ...and every customer id in this comma-separated list. */
+  PAYMENT_DECLINED_CUSTOMERS: z.string().default(''),
 });
 
 export type Config = z.infer<typeof configSchema>;

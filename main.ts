@@ -2,6 +2,9 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { type ActorSystem, createActorSystem } from './actors/actorSystem.ts';
+import type { Turn, TurnCommitted } from './actors/ports.ts';
+import { describeStateValue } from './actors/stateValue.ts';
+import { createTimerService, type TimerService } from './actors/timerService.ts';
 import { createMetrics, type Metrics } from './api/metrics.ts';
 import { type ApiServer, startApiServer } from './api/server.ts';
 import { createDeadLetterPublisher } from './bridge/kafka/deadLetters.ts';
@@ -9,17 +12,24 @@ import { createEventRouter, type EventRouter } from './bridge/kafka/eventRouter.
 import { kafkaLogCreator } from './bridge/kafka/kafkaLogger.ts';
 import { createOutboxRelay, type OutboxRelay } from './bridge/kafka/outboxRelay.ts';
 import type { ConsumedRecord } from './bridge/kafka/records.ts';
+import { sagaRoutes } from './bridge/kafka/routes/sagaRoutes.ts';
 import { shipmentEventsRoute } from './bridge/kafka/routes/shipmentEvents.ts';
 import { createTopicNames, ensureTopics } from './bridge/kafka/topics.ts';
+import { createNatsLiveUpdates } from './bridge/nats/natsLiveUpdates.ts';
 import { createNatsTransport } from './bridge/nats/natsTransport.ts';
 import { type Config, kafkaBrokers } from './config.ts';
+import { createDeadLetterStore, type DeadLetterStore } from './db/deadLetterStore.ts';
+import { parseMoneyToCents } from './db/money.ts';
+import { listenForNotifications } from './db/notifications.ts';
 import { openOrm } from './db/orm.ts';
-import { createOutboxStore, listenForOutbox } from './db/outboxStore.ts';
+import { createOutboxStore, OUTBOX_CHANNEL } from './db/outboxStore.ts';
 import { createPostgresPersistence } from './db/postgresPersistence.ts';
 import { projectionWriters } from './db/projections/projectionWriters.ts';
 import { createRedisSnapshotCache } from './db/redis/snapshotCache.ts';
+import { createTimerStore } from './db/timerStore.ts';
+import { TIMER_CHANNEL } from './db/timerWrites.ts';
 import { type AppLogger, createLogger } from './logger.ts';
-import { registry } from './machines/registry.ts';
+import { createRegistry, type RegistrySettings } from './machines/registry.ts';
 
 /**
  * The composition root: the only file that knows every adapter. `bootstrap(config)` connects to PostgreSQL,
@@ -31,6 +41,12 @@ export interface BootstrapOptions {
   readonly router?: boolean;
   /** Run the outbox -> Kafka relay (default true). */
   readonly relay?: boolean;
+  /** Run the durable timer service (default true). */
+  readonly timers?: boolean;
+  /** Host actors on this node (default true); false makes a node that only routes, relays and serves the API. */
+  readonly actors?: boolean;
+  /** Topics this node's router leaves alone (tests use it to make an answer never come). */
+  readonly skipRoutes?: readonly string[];
   /** Test seam of the event router: after the actor persisted, before the offset commit. */
   readonly afterDelivered?: (record: ConsumedRecord) => Promise<void>;
 }
@@ -41,7 +57,9 @@ export interface TrackOps {
   readonly logger: AppLogger;
   readonly system: ActorSystem;
   readonly relay: OutboxRelay;
-  readonly router: EventRouter | undefined;
+  readonly timers: TimerService;
+  /** Created even when not started, so dead letters can be redriven through it. */
+  readonly router: EventRouter;
   readonly metrics: Metrics;
   readonly orm: Awaited<ReturnType<typeof openOrm>>;
   readonly redis: Redis;
@@ -69,45 +87,21 @@ async function assemble(
 ): Promise<TrackOps> {
   const metrics = createMetrics();
   const names = createTopicNames(config.KAFKA_TOPIC_PREFIX);
-
-  const orm = await openOrm(config.DATABASE_URL);
-  stack.push('postgres', () => orm.close());
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
-  stack.push('redis', async () => void (await redis.quit()));
-  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
-  const nats = await connect({ servers: config.NATS_URL, name: `trackops-${config.NODE_ID}` });
-  stack.push('nats', () => nats.drain());
-  const kafka = new Kafka({
-    clientId: config.KAFKA_CLIENT_ID,
-    brokers: kafkaBrokers(config),
-    logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator(
-      logger.child(
-        {},
-        { level: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'debug' : 'error' },
-      ),
-    ),
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  stack.push('kafka admin', () => admin.disconnect());
+  const { orm, redis, nats, kafka, admin, producer } = await connectServices(config, logger, stack);
   await ensureTopics(admin, names, config.KAFKA_TOPIC_PARTITIONS);
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  await producer.connect();
-  stack.push('kafka producer', () => producer.disconnect());
 
+  const live = createNatsLiveUpdates(nats, config.TRACKOPS_NAMESPACE, logger);
   const system = createActorSystem({
-    registry,
+    registry: createRegistry(registrySettings(config)),
     persistence: createPostgresPersistence({ orm, projections: projectionWriters }),
     cache: createRedisSnapshotCache(redis),
     logger,
     idleMs: config.ACTOR_IDLE_MS,
     maxLive: config.ACTOR_MAX_LIVE,
-    onTurnCommitted: (turn) => metrics.turns.inc({ actor_type: turn.ref.type }),
+    onTurnCommitted: (turn) => {
+      metrics.turns.inc({ actor_type: turn.ref.type });
+      live.publish(turnCommitted(turn));
+    },
   });
   const transport = createNatsTransport({
     connection: nats,
@@ -115,12 +109,16 @@ async function assemble(
     logger,
     defaultTimeoutMs: config.COMMAND_TIMEOUT_MS,
   });
-  const served = await transport.serve((ref, envelope) => system.deliver(ref, envelope));
-  stack.push('actor system', async () => {
-    await served.stop();
-    await system.stop();
-  });
+  if (options.actors !== false) {
+    const served = await transport.serve((ref, envelope) => system.deliver(ref, envelope));
+    stack.push('actor system', async () => {
+      await served.stop();
+      await system.stop();
+    });
+  }
 
+  const listen = (channel: string) => (handlers: NotificationHandlers) =>
+    listenForNotifications(config.DATABASE_URL, channel, handlers);
   const relay = createOutboxRelay({
     store: createOutboxStore(orm),
     producer,
@@ -128,19 +126,31 @@ async function assemble(
     logger,
     batchSize: config.OUTBOX_BATCH_SIZE,
     safetyPollMs: config.OUTBOX_SAFETY_POLL_MS,
-    listen: (handlers) => listenForOutbox(config.DATABASE_URL, handlers),
+    listen: listen(OUTBOX_CHANNEL),
     onPublished: (count) => metrics.outboxPublished.inc(count),
   });
-  if (options.relay !== false) {
-    await relay.start();
-    stack.push('outbox relay', () => relay.stop());
-  }
+  await startUnless(options.relay === false, 'outbox relay', relay, stack);
+  const timers = createTimerService({
+    store: createTimerStore(orm),
+    transport,
+    logger,
+    requestTimeoutMs: config.COMMAND_TIMEOUT_MS,
+    listen: listen(TIMER_CHANNEL),
+  });
+  await startUnless(options.timers === false, 'timer service', timers, stack);
 
-  const router =
-    options.router === false
-      ? undefined
-      : await startRouter(config, { kafka, producer, transport, names, logger, metrics, options });
-  if (router) stack.push('event router', () => router.stop());
+  const deadLetters = createDeadLetterStore(orm);
+  const router = createRouter(config, {
+    kafka,
+    producer,
+    transport,
+    names,
+    logger,
+    metrics,
+    deadLetters,
+    options,
+  });
+  await startUnless(options.router === false, 'event router', router, stack);
 
   const readinessChecks = {
     postgres: async () => void (await orm.em.fork().execute('select 1')),
@@ -149,7 +159,15 @@ async function assemble(
     kafka: async () => void (await admin.describeCluster()),
   };
   const server: ApiServer = await startApiServer({
-    deps: { transport, orm, commandTimeoutMs: config.COMMAND_TIMEOUT_MS, readinessChecks },
+    deps: {
+      transport,
+      live,
+      orm,
+      commandTimeoutMs: config.COMMAND_TIMEOUT_MS,
+      readinessChecks,
+      deadLetters,
+      router,
+    },
     metrics,
     logger,
     host: config.HOST,
@@ -164,6 +182,7 @@ async function assemble(
     logger,
     system,
     relay,
+    timers,
     router,
     metrics,
     orm,
@@ -174,7 +193,73 @@ async function assemble(
   };
 }
 
-async function startRouter(
+function turnCommitted(turn: Turn): TurnCommitted {
+  return {
+    ref: turn.ref,
+    version: turn.version,
+    state: describeStateValue(turn.snapshot.value),
+    stateValue: turn.snapshot.value,
+    context: turn.snapshot.context,
+    messageType: turn.message.type,
+    messageId: turn.message.id,
+    at: new Date().toISOString(),
+  };
+}
+
+type NotificationHandlers = { onNotify: () => void; onError: (error: Error) => void };
+
+async function startUnless(
+  disabled: boolean,
+  name: string,
+  part: { start(): Promise<void>; stop(): Promise<void> },
+  stack: ShutdownStack,
+): Promise<void> {
+  if (disabled) return;
+  await part.start();
+  stack.push(name, () => part.stop());
+}
+
+function registrySettings(config: Config): RegistrySettings {
+  return {
+    sagaStepTimeoutMs: config.SAGA_STEP_TIMEOUT_MS,
+    paymentRules: {
+      declineAboveCents: parseMoneyToCents(config.PAYMENT_DECLINE_ABOVE),
+      declinedCustomerIds: config.PAYMENT_DECLINED_CUSTOMERS.split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    },
+  };
+}
+
+async function connectServices(config: Config, logger: AppLogger, stack: ShutdownStack) {
+  const orm = await openOrm(config.DATABASE_URL);
+  stack.push('postgres', () => orm.close());
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  stack.push('redis', async () => void (await redis.quit()));
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const nats = await connect({ servers: config.NATS_URL, name: `trackops-${config.NODE_ID}` });
+  stack.push('nats', () => nats.drain());
+  const verbose = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
+  const kafka = new Kafka({
+    clientId: config.KAFKA_CLIENT_ID,
+    brokers: kafkaBrokers(config),
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger.child({}, { level: verbose ? 'debug' : 'error' })),
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  stack.push('kafka admin', () => admin.disconnect());
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  stack.push('kafka producer', () => producer.disconnect());
+  return { orm, redis, nats, kafka, admin, producer };
+}
+
+function createRouter(
   config: Config,
   parts: {
     kafka: Kafka;
@@ -183,16 +268,19 @@ async function startRouter(
     names: ReturnType<typeof createTopicNames>;
     logger: AppLogger;
     metrics: Metrics;
+    deadLetters: DeadLetterStore;
     options: BootstrapOptions;
   },
-): Promise<EventRouter> {
-  const router = createEventRouter({
+): EventRouter {
+  return createEventRouter({
     kafka: parts.kafka,
     transport: parts.transport,
-    routes: [shipmentEventsRoute],
+    routes: [shipmentEventsRoute, ...sagaRoutes()].filter((route) => !parts.options.skipRoutes?.includes(route.topic)),
     names: parts.names,
     groupId: `${config.TRACKOPS_NAMESPACE}-router`,
-    deadLetters: createDeadLetterPublisher(parts.producer, parts.names),
+    deadLetters: createDeadLetterPublisher(parts.producer, parts.names, parts.deadLetters),
+    publish: async (topic, messages) =>
+      void (await parts.producer.send({ topic: parts.names.full(topic), messages })),
     retry: {
       initialMs: config.ROUTER_RETRY_INITIAL_MS,
       multiplier: config.ROUTER_RETRY_MULTIPLIER,
@@ -204,8 +292,6 @@ async function startRouter(
     onOutcome: (record, outcome) => parts.metrics.routedRecords.inc({ topic: record.topic, outcome }),
     ...(parts.options.afterDelivered ? { afterDelivered: parts.options.afterDelivered } : {}),
   });
-  await router.start();
-  return router;
 }
 
 /** Closes what was opened, last first; one failing step does not keep the others open. */

@@ -9,9 +9,12 @@ import type { PersistedSnapshot } from './ports.ts';
 export interface ActorDefinition {
   readonly type: string;
   readonly machine: AnyStateMachine;
-  /** The message type that creates an actor, and the machine input it carries. Throws InvalidCommandError. */
+  /**
+   * The message types that create an actor, and the machine input they carry (throws InvalidCommandError). A
+   * creation type the machine does not also accept as an event is rejected for an actor that already exists.
+   */
   readonly creation: {
-    readonly event: string;
+    readonly events: readonly string[];
     toInput(ref: ActorRef, envelope: Envelope): unknown;
   };
   /** Validates a message against the machine's event schema. Throws InvalidCommandError. */

@@ -1,4 +1,5 @@
 import type { ActorRef, Envelope } from './envelope.ts';
+import type { TimerChanges } from './timers.ts';
 
 /**
  * The seams between the runtime core and its adapters. The core imports nothing but these; each port has a real
@@ -41,6 +42,8 @@ export interface Turn {
   /** The consumed message; stored as processed so a redelivery is acknowledged without being applied. */
   readonly message: Envelope;
   readonly outbox: readonly OutboxMessage[];
+  /** Durable timers the turn set (delayed events) or cancelled (states left). */
+  readonly timers: TimerChanges;
 }
 
 export interface PersistencePort {
@@ -110,3 +113,46 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A stored timer that is due, claimed by one timer service for a lease. */
+export interface DueTimer {
+  readonly ref: ActorRef;
+  readonly timerId: string;
+  readonly eventType: string;
+  readonly messageId: string;
+  readonly dueAt: string;
+}
+
+/** The durable timers as the timer service sees them (db/timerStore.ts). */
+export interface TimerStorePort {
+  /** Claims up to `limit` due timers for `leaseMs`, so no other node fires them meanwhile. */
+  claimDue(limit: number, leaseMs: number): Promise<DueTimer[]>;
+  /** The timer fired (or was stale): delete it, unless a later turn already replaced it. */
+  complete(timer: DueTimer): Promise<void>;
+  /** Firing failed: keep it, release the claim after `retryInMs`, remember why. */
+  fail(timer: DueTimer, error: string, retryInMs: number): Promise<void>;
+  /** The earliest due time of any timer, to sleep until then. */
+  nextDueAt(): Promise<Date | undefined>;
+}
+
+/** What every committed turn announces to live viewers (the visualizer, `orders.track`). */
+export interface TurnCommitted {
+  readonly ref: ActorRef;
+  readonly version: number;
+  /** Readable state (`SHIPPED`, `compensating`); `stateValue` keeps XState's own value. */
+  readonly state: string;
+  readonly stateValue: unknown;
+  readonly context: unknown;
+  readonly messageType: string;
+  readonly messageId: string;
+  readonly at: string;
+}
+
+/** Live, best-effort fan-out of committed turns. Durable history is the journal and Kafka, not this. */
+export interface LiveUpdatesPort {
+  publish(event: TurnCommitted): void;
+  subscribe(
+    refs: readonly ActorRef[],
+    onEvent: (event: TurnCommitted) => void,
+  ): Promise<{ stop(): Promise<void> }>;
+}

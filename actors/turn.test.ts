@@ -3,8 +3,8 @@ import { setup } from 'xstate';
 import { orderDefinition } from '../machines/registry.ts';
 import type { ActorDefinition } from './actorDefinition.ts';
 import { createEnvelope } from './envelope.ts';
-import { ActorNotFoundError, CommandRejectedError, InternalError, InvalidCommandError } from './errors.ts';
-import type { StoredActor } from './ports.ts';
+import { ActorNotFoundError, CommandRejectedError, InvalidCommandError } from './errors.ts';
+import type { StoredActor, Turn } from './ports.ts';
 import { cancelMessage, confirmMessage, createOrderMessage } from './testing/orderFixtures.ts';
 import { computeTurn } from './turn.ts';
 
@@ -140,23 +140,126 @@ describe('computeTurn: advancing an actor', () => {
   });
 });
 
-describe('computeTurn: delayed events', () => {
-  it('fails loudly rather than dropping a delay it cannot persist', () => {
-    const machine = setup({ delays: { soon: 1000 } }).createMachine({
-      id: 'timed',
-      initial: 'waiting',
-      states: { waiting: { after: { soon: 'done' } }, done: {} },
+describe('computeTurn: durable timers', () => {
+  const machine = setup({ delays: { soon: 1000 } }).createMachine({
+    id: 'timed',
+    initial: 'waiting',
+    states: {
+      waiting: { after: { soon: 'expired' }, on: { 'timed.stop': 'stopped' } },
+      expired: { on: { 'timed.restart': 'waiting' } },
+      stopped: {},
+    },
+  });
+  const definition: ActorDefinition = {
+    type: 'timed',
+    machine,
+    creation: { events: ['timed.start'], toInput: () => ({}) },
+    toEvent: (envelope) => ({ type: envelope.type }),
+    migrations: {},
+  };
+  const ref = { type: 'timed', id: 't1' };
+  const afterType = 'xstate.after.soon.timed.waiting';
+  const stored = (turn: Turn): StoredActor => ({
+    machineId: turn.machineId,
+    machineVersion: turn.machineVersion,
+    version: turn.version,
+    snapshot: turn.snapshot,
+  });
+
+  it('a delayed event becomes a timer to store, due after the delay, with a message id unique to this scheduling', () => {
+    const turn = computeTurn({
+      definition,
+      ref,
+      stored: undefined,
+      message: createEnvelope({ type: 'timed.start', payload: {} }),
+      now,
     });
-    const definition: ActorDefinition = {
-      type: 'timed',
-      machine,
-      creation: { event: 'timed.start', toInput: () => ({}) },
-      toEvent: (envelope) => ({ type: envelope.type }),
-      migrations: {},
-    };
-    const message = createEnvelope({ type: 'timed.start', payload: {} });
+    expect(turn.timers.cancel).toEqual([]);
+    expect(turn.timers.set).toEqual([
+      {
+        timerId: afterType,
+        eventType: afterType,
+        dueAt: '2026-03-01T12:00:01.000Z',
+        messageId: `timer:timed:t1:${afterType}:1`,
+      },
+    ]);
+  });
+
+  it('leaving the state cancels the timer', () => {
+    const started = computeTurn({
+      definition,
+      ref,
+      stored: undefined,
+      message: createEnvelope({ type: 'timed.start', payload: {} }),
+      now,
+    });
+    const stopped = computeTurn({
+      definition,
+      ref,
+      stored: stored(started),
+      message: createEnvelope({ type: 'timed.stop', payload: {} }),
+      now,
+    });
+    expect(stopped.snapshot.value).toBe('stopped');
+    expect(stopped.timers).toEqual({ set: [], cancel: [afterType] });
+  });
+
+  it('the due event, delivered as a message, takes the delayed transition; a stale one is rejected', () => {
+    const started = computeTurn({
+      definition,
+      ref,
+      stored: undefined,
+      message: createEnvelope({ type: 'timed.start', payload: {} }),
+      now,
+    });
+    const fired = computeTurn({
+      definition,
+      ref,
+      stored: stored(started),
+      message: createEnvelope({ type: afterType, payload: {} }),
+      now,
+    });
+    expect(fired.snapshot.value).toBe('expired');
+    const stopped = computeTurn({
+      definition,
+      ref,
+      stored: stored(started),
+      message: createEnvelope({ type: 'timed.stop', payload: {} }),
+      now,
+    });
     expect(() =>
-      computeTurn({ definition, ref: { type: 'timed', id: 't1' }, stored: undefined, message, now }),
-    ).toThrow(InternalError);
+      computeTurn({
+        definition,
+        ref,
+        stored: stored(stopped),
+        message: createEnvelope({ type: afterType, payload: {} }),
+        now,
+      }),
+    ).toThrow(CommandRejectedError);
+  });
+
+  it('re-entering the state schedules a new timer under a new message id', () => {
+    const started = computeTurn({
+      definition,
+      ref,
+      stored: undefined,
+      message: createEnvelope({ type: 'timed.start', payload: {} }),
+      now,
+    });
+    const fired = computeTurn({
+      definition,
+      ref,
+      stored: stored(started),
+      message: createEnvelope({ type: afterType, payload: {} }),
+      now,
+    });
+    const again = computeTurn({
+      definition,
+      ref,
+      stored: stored(fired),
+      message: createEnvelope({ type: 'timed.restart', payload: {} }),
+      now,
+    });
+    expect(again.timers.set.map((timer) => timer.messageId)).toEqual([`timer:timed:t1:${afterType}:3`]);
   });
 });

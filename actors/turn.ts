@@ -1,8 +1,15 @@
-import { type AnyMachineSnapshot, getNextTransitions, initialTransition, transition } from 'xstate';
+import {
+  type AnyMachineSnapshot,
+  type EventObject,
+  getNextTransitions,
+  initialTransition,
+  transition,
+} from 'xstate';
 import type { ActorDefinition } from './actorDefinition.ts';
 import { type ActorRef, createEnvelope, type Envelope } from './envelope.ts';
-import { ActorNotFoundError, CommandRejectedError, InternalError } from './errors.ts';
+import { ActorNotFoundError, CommandRejectedError, InvalidCommandError } from './errors.ts';
 import type { OutboxMessage, PersistedSnapshot, StoredActor, Turn } from './ports.ts';
+import { isTimerEvent, timerChanges } from './timers.ts';
 
 /**
  * One actor turn as a pure function: (definition, stored state, message) -> the Turn to commit, or a typed error.
@@ -27,16 +34,17 @@ export function computeTurn(input: TurnInput): Turn {
   const { definition, ref, stored, message } = input;
   const { machine } = definition;
   const [next, actions] = stored ? advance(input, stored) : create(input);
-  rejectUndurableTimers(ref, actions);
+  const version = (stored?.version ?? 0) + 1;
   return {
     ref,
     machineId: machine.id,
     machineVersion: String(machine.version ?? '0'),
     expectedVersion: stored?.version ?? 0,
-    version: (stored?.version ?? 0) + 1,
+    version,
     snapshot: machine.getPersistedSnapshot(next) as unknown as PersistedSnapshot,
     message,
     outbox: emittedMessages(input, actions),
+    timers: timerChanges(actions, { ref, version, now: input.now }),
   };
 }
 
@@ -49,7 +57,7 @@ export function acceptedEvents(snapshot: AnyMachineSnapshot): string[] {
 }
 
 function create({ definition, ref, message }: TurnInput): [AnyMachineSnapshot, readonly ActionLike[]] {
-  if (message.type !== definition.creation.event) throw ActorNotFoundError.of(ref, message.type);
+  if (!definition.creation.events.includes(message.type)) throw ActorNotFoundError.of(ref, message.type);
   const machineInput = definition.creation.toInput(ref, message);
   return initialTransition(definition.machine, machineInput) as [AnyMachineSnapshot, ActionLike[]];
 }
@@ -60,14 +68,31 @@ function advance(
 ): [AnyMachineSnapshot, readonly ActionLike[]] {
   const { machine } = definition;
   const snapshot = machine.resolveState(stored.snapshot as Parameters<typeof machine.resolveState>[0]);
-  if (message.type === definition.creation.event) {
-    throw CommandRejectedError.notAccepted(ref, snapshot.value, message.type, acceptedEvents(snapshot));
-  }
-  const event = definition.toEvent(message);
+  // A due timer carries only its type (and when it fired); it is the machine's own event, not a command to parse.
+  const event = isTimerEvent(message.type)
+    ? { type: message.type, at: message.occurredAt }
+    : parseEvent(definition, ref, message, snapshot);
   if (!snapshot.can(event)) {
     throw CommandRejectedError.notAccepted(ref, snapshot.value, event.type, acceptedEvents(snapshot));
   }
   return transition(machine, snapshot, event) as [AnyMachineSnapshot, ActionLike[]];
+}
+
+/** A creation message the machine does not know as an event means "create it again": the actor already exists. */
+function parseEvent(
+  definition: ActorDefinition,
+  ref: ActorRef,
+  message: Envelope,
+  snapshot: AnyMachineSnapshot,
+): EventObject {
+  try {
+    return definition.toEvent(message);
+  } catch (error) {
+    if (error instanceof InvalidCommandError && definition.creation.events.includes(message.type)) {
+      throw CommandRejectedError.notAccepted(ref, snapshot.value, message.type, acceptedEvents(snapshot));
+    }
+    throw error;
+  }
 }
 
 function emittedMessages(
@@ -90,18 +115,4 @@ function emittedMessages(
         }),
       };
     });
-}
-
-/** XState does not persist `after` delays; until the runtime owns durable timers, a delay must fail loudly. */
-function rejectUndurableTimers(ref: ActorRef, actions: readonly ActionLike[]): void {
-  const delayed = actions.find(
-    (action) =>
-      action.type === 'xstate.raise' && typeof (action.params as { delay?: unknown })?.delay === 'number',
-  );
-  if (delayed) {
-    throw new InternalError(`${ref.type} uses a delayed event, which this runtime cannot yet persist`, {
-      ref,
-      action: delayed.params,
-    });
-  }
 }

@@ -1,13 +1,19 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { TransportPort } from '../actors/ports.ts';
+import type { LiveUpdatesPort, TransportPort } from '../actors/ports.ts';
+import type { EventRouter } from '../bridge/kafka/eventRouter.ts';
+import type { DeadLetterStore } from '../db/deadLetterStore.ts';
 
 /** What the routers need from the running system. Tests build it directly (createContextInner). */
 export interface ApiDependencies {
   readonly transport: TransportPort;
+  readonly live: LiveUpdatesPort;
   readonly orm: MikroORM;
   readonly commandTimeoutMs: number;
   /** Named readiness checks (PostgreSQL, Redis, NATS, Kafka); each throws when its service is not usable. */
   readonly readinessChecks: Readonly<Record<string, () => Promise<void>>>;
+  readonly deadLetters: DeadLetterStore;
+  /** Redrives dead letters through the same routing as live records. */
+  readonly router: Pick<EventRouter, 'redeliver'>;
 }
 
 export interface Context {

@@ -3,10 +3,16 @@ import { fileURLToPath } from 'node:url';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig } from '@mikro-orm/postgresql';
 import { ActorState } from './entities/ActorState.ts';
+import { ActorTimer } from './entities/ActorTimer.ts';
+import { DeadLetter } from './entities/DeadLetter.ts';
+import { InventoryItem } from './entities/InventoryItem.ts';
+import { InventoryReservation } from './entities/InventoryReservation.ts';
 import { Order } from './entities/Order.ts';
 import { OrderItem } from './entities/OrderItem.ts';
 import { OutboxEvent } from './entities/OutboxEvent.ts';
+import { Payment } from './entities/Payment.ts';
 import { ProcessedMessage } from './entities/ProcessedMessage.ts';
+import { SagaInstance } from './entities/SagaInstance.ts';
 
 const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -14,7 +20,19 @@ const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 export function createOrmConfig(databaseUrl: string) {
   return defineConfig({
     clientUrl: databaseUrl,
-    entities: [ActorState, OutboxEvent, ProcessedMessage, Order, OrderItem],
+    entities: [
+      ActorState,
+      OutboxEvent,
+      ProcessedMessage,
+      ActorTimer,
+      DeadLetter,
+      Order,
+      OrderItem,
+      InventoryItem,
+      InventoryReservation,
+      Payment,
+      SagaInstance,
+    ],
     extensions: [Migrator],
     debug: false,
     // Creating databases is an operator's (or migrate.ts's) decision, not a side effect of connecting.

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import pg from 'pg';
 import type { Envelope } from '../actors/envelope.ts';
 import type { OutboxMessage } from '../actors/ports.ts';
+import { listenForNotifications } from './notifications.ts';
 
 /**
  * The outbox table seen from the relay: claim a batch of unpublished rows in publish order with
@@ -96,20 +96,8 @@ function messageOf(row: OutboxRow): OutboxMessage {
   return { aggregateType: row.aggregatetype, aggregateId: row.aggregateid, envelope };
 }
 
-/** A dedicated connection that LISTENs for commits touching the outbox. Reconnects are the caller's business. */
-export async function listenForOutbox(
+/** Wakes the relay when a turn committed outbox rows. */
+export const listenForOutbox = (
   databaseUrl: string,
   handlers: { onNotify: () => void; onError: (error: Error) => void },
-): Promise<{ close(): Promise<void> }> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  client.on('notification', handlers.onNotify);
-  client.on('error', handlers.onError);
-  await client.connect();
-  await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-  return {
-    async close() {
-      client.removeAllListeners('notification');
-      await client.end().catch(() => undefined);
-    },
-  };
-}
+): Promise<{ close(): Promise<void> }> => listenForNotifications(databaseUrl, OUTBOX_CHANNEL, handlers);

@@ -20,11 +20,13 @@ import { ActorState, type ActorStateRow } from './entities/ActorState.ts';
 import { OutboxEvent } from './entities/OutboxEvent.ts';
 import { ProcessedMessage } from './entities/ProcessedMessage.ts';
 import { OUTBOX_CHANNEL } from './outboxStore.ts';
+import { describeStateValue } from '../actors/stateValue.ts';
 import type { ProjectionWriters } from './projections/projectionWriters.ts';
+import { writeTimers } from './timerWrites.ts';
 
 /**
  * PersistencePort over PostgreSQL: each turn is one transaction (processed id, version-checked state, outbox rows,
- * read model, outbox wake-up). Driver errors are translated here, so the core sees only TrackOps errors.
+ * timers, read model, wake-ups). Driver errors are translated here, so the core sees only TrackOps errors.
  */
 export interface PostgresPersistenceOptions {
   readonly orm: MikroORM;
@@ -48,6 +50,7 @@ export function createPostgresPersistence({ orm, projections }: PostgresPersiste
           await recordProcessed(em, turn);
           await writeActorState(em, turn);
           await writeOutbox(em, turn);
+          await writeTimers(em, turn);
           await projections[turn.ref.type]?.(em, turn);
         });
       } catch (error) {
@@ -130,18 +133,6 @@ async function writeOutbox(em: EntityManager, turn: Turn): Promise<void> {
   await em.insertMany(OutboxEvent, rows);
   // Delivered only if the transaction commits, so the relay wakes exactly when there is something to publish.
   await em.execute(`select pg_notify(?, '')`, [OUTBOX_CHANNEL]);
-}
-
-/** `snapshot.value` as operators read it: `SHIPPED`, `saga.awaitingPayment`, `a.x, b.y` for parallel states. */
-export function describeStateValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'undefined';
-  return Object.entries(value)
-    .map(([key, child]) => {
-      const inner = describeStateValue(child);
-      return inner === '{}' || inner === '' ? key : `${key}.${inner}`;
-    })
-    .join(', ');
 }
 
 const TRANSIENT_FAILURES = [ConnectionException, DeadlockException, LockWaitTimeoutException];

@@ -48,12 +48,13 @@ function invalid(act: () => unknown): InvalidCommandError {
 }
 
 describe('registry', () => {
-  it('maps the order actor type to its definition, machine and creation command', () => {
-    expect([...registry.keys()]).toEqual(['order']);
+  it('maps every actor type to its definition, machine and creation command', () => {
+    expect([...registry.keys()]).toEqual(['order', 'orderSaga', 'cancellationSaga', 'inventoryItem', 'payment']);
+    for (const [type, definition] of registry) expect(definition.machine.id).toBe(type);
     expect(registry.get('order')).toBe(orderDefinition);
     expect(orderDefinition.type).toBe('order');
     expect(orderDefinition.machine).toBe(orderMachine);
-    expect(orderDefinition.creation.event).toBe('order.create');
+    expect(orderDefinition.creation.events).toEqual(['order.create']);
     expect(orderDefinition.migrations).toEqual({});
   });
 });

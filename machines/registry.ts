@@ -1,11 +1,37 @@
 import { z } from 'zod';
 import type { ActorDefinition, ActorRegistry } from '../actors/actorDefinition.ts';
-import type { Envelope } from '../actors/envelope.ts';
+import type { ActorRef, Envelope } from '../actors/envelope.ts';
 import { InvalidCommandError } from '../actors/errors.ts';
-import { ORDER_CREATE, orderEventSchema, orderInputSchema } from './order/orderEvents.ts';
+import { cancellationSagaEventSchema, cancellationSagaInputSchema } from './cancellationSaga/cancellationSagaEvents.ts';
+import { cancellationSagaMachine } from './cancellationSaga/cancellationSagaMachine.ts';
+import {
+  INVENTORY_ITEM_CREATE,
+  inventoryItemEventSchema,
+  inventoryItemInputSchema,
+} from './inventoryItem/inventoryItemEvents.ts';
+import { inventoryItemMachine } from './inventoryItem/inventoryItemMachine.ts';
+import { ORDER_CREATE, type OrderContext, orderEventSchema, orderInputSchema } from './order/orderEvents.ts';
 import { orderMachine } from './order/orderMachine.ts';
+import { orderSagaEventSchema, orderSagaInputSchema } from './orderSaga/orderSagaEvents.ts';
+import { orderSagaMachine } from './orderSaga/orderSagaMachine.ts';
+import { type PaymentRules, paymentEventSchema } from './payment/paymentEvents.ts';
+import { paymentMachine } from './payment/paymentMachine.ts';
 
-/** Actor type -> machine, message parsing and snapshot migrations: the one list the runtime, API and web read. */
+/**
+ * Actor type -> machine, message parsing and snapshot migrations: the one list the runtime, API and web read.
+ * Deployment settings (saga timeout, gateway rules) enter the machines only as creation input, so the machines
+ * stay pure and a snapshot keeps the settings it was created with.
+ */
+export interface RegistrySettings {
+  readonly sagaStepTimeoutMs: number;
+  readonly paymentRules: PaymentRules;
+}
+
+export const DEFAULT_REGISTRY_SETTINGS: RegistrySettings = {
+  sagaStepTimeoutMs: 30_000,
+  paymentRules: { declineAboveCents: 1_000_000, declinedCustomerIds: [] },
+};
+
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
@@ -21,25 +47,116 @@ const payloadObject = (envelope: Envelope): Record<string, unknown> =>
     ? (envelope.payload as Record<string, unknown>)
     : {};
 
+/** A message as a machine event: its payload, its type, and `at` (when it occurred) for the machine's records. */
+const eventParser =
+  (schema: z.ZodType) =>
+  (envelope: Envelope): { type: string } =>
+    parseOrThrow(schema, { ...payloadObject(envelope), type: envelope.type, at: envelope.occurredAt }, envelope.type) as {
+      type: string;
+    };
+
 export const orderDefinition: ActorDefinition = {
   type: 'order',
   machine: orderMachine,
   creation: {
-    event: ORDER_CREATE,
+    events: [ORDER_CREATE],
     toInput: (ref, envelope) =>
-      parseOrThrow(
-        orderInputSchema,
-        { ...payloadObject(envelope), orderId: ref.id, at: envelope.occurredAt },
-        ORDER_CREATE,
-      ),
+      parseOrThrow(orderInputSchema, { ...payloadObject(envelope), orderId: ref.id, at: envelope.occurredAt }, ORDER_CREATE),
   },
-  toEvent: (envelope) =>
-    parseOrThrow(
-      orderEventSchema,
-      { ...payloadObject(envelope), type: envelope.type, at: envelope.occurredAt },
-      envelope.type,
-    ),
+  toEvent: eventParser(orderEventSchema),
   migrations: {},
 };
 
-export const registry: ActorRegistry = new Map([[orderDefinition.type, orderDefinition]]);
+/** One line per SKU: an order may list a SKU twice, a reservation is per SKU. */
+function sagaLines(order: OrderContext): { sku: string; quantity: number }[] {
+  const bySku = new Map<string, number>();
+  for (const item of order.items) bySku.set(item.sku, (bySku.get(item.sku) ?? 0) + item.quantity);
+  return [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
+}
+
+function orderSagaDefinition(settings: RegistrySettings): ActorDefinition {
+  return {
+    type: 'orderSaga',
+    machine: orderSagaMachine,
+    creation: {
+      events: ['order.created'],
+      toInput: (ref: ActorRef, envelope: Envelope) => {
+        const order = payloadObject(envelope)['order'] as OrderContext | undefined;
+        const input = order && {
+          orderId: ref.id,
+          customerId: order.customerId,
+          lines: sagaLines(order),
+          totalCents: order.totalCents,
+          stepTimeoutMs: settings.sagaStepTimeoutMs,
+          at: envelope.occurredAt,
+        };
+        return parseOrThrow(orderSagaInputSchema, input, 'order.created');
+      },
+    },
+    toEvent: eventParser(orderSagaEventSchema),
+    migrations: {},
+  };
+}
+
+function cancellationSagaDefinition(settings: RegistrySettings): ActorDefinition {
+  return {
+    type: 'cancellationSaga',
+    machine: cancellationSagaMachine,
+    creation: {
+      events: ['order.cancelled'],
+      toInput: (_ref, envelope) =>
+        parseOrThrow(
+          cancellationSagaInputSchema,
+          { ...payloadObject(envelope), stepTimeoutMs: settings.sagaStepTimeoutMs, at: envelope.occurredAt },
+          'order.cancelled',
+        ),
+    },
+    toEvent: eventParser(cancellationSagaEventSchema),
+    migrations: {},
+  };
+}
+
+export const inventoryItemDefinition: ActorDefinition = {
+  type: 'inventoryItem',
+  machine: inventoryItemMachine,
+  creation: {
+    events: [INVENTORY_ITEM_CREATE],
+    toInput: (ref, envelope) =>
+      parseOrThrow(
+        inventoryItemInputSchema,
+        { ...payloadObject(envelope), sku: ref.id, at: envelope.occurredAt },
+        INVENTORY_ITEM_CREATE,
+      ),
+  },
+  toEvent: eventParser(inventoryItemEventSchema),
+  migrations: {},
+};
+
+function paymentDefinition(settings: RegistrySettings): ActorDefinition {
+  const parse = eventParser(paymentEventSchema);
+  return {
+    type: 'payment',
+    machine: paymentMachine,
+    // A refund may overtake its charge (different topics): either one creates the payment (docs/sagas.md).
+    creation: {
+      events: ['payment.charge', 'payment.refund'],
+      toInput: (_ref, envelope) => ({ rules: settings.paymentRules, first: parse(envelope) }),
+    },
+    toEvent: parse,
+    migrations: {},
+  };
+}
+
+export function createRegistry(settings: RegistrySettings = DEFAULT_REGISTRY_SETTINGS): ActorRegistry {
+  const definitions = [
+    orderDefinition,
+    orderSagaDefinition(settings),
+    cancellationSagaDefinition(settings),
+    inventoryItemDefinition,
+    paymentDefinition(settings),
+  ];
+  return new Map(definitions.map((definition) => [definition.type, definition]));
+}
+
+/** The registry with default settings: for tools that only read definitions (diagrams, tests). */
+export const registry: ActorRegistry = createRegistry();

@@ -1,6 +1,7 @@
 import { type ActorRef, formatRef } from '../envelope.ts';
 import { DuplicateMessageError, StaleWriterError } from '../errors.ts';
 import type { OutboxMessage, PersistencePort, StoredActor, Turn } from '../ports.ts';
+import type { TimerToSet } from '../timers.ts';
 
 /**
  * The in-memory twin of db/postgresPersistence.ts for unit tests: same checks in the same order (duplicate
@@ -16,6 +17,8 @@ export interface MemoryPersistence extends PersistencePort {
   readonly processed: Map<string, Set<string>>;
   /** Every committed turn, in commit order (read models can be derived from these). */
   readonly committed: Turn[];
+  /** Pending durable timers by `formatRef(ref)`, then timer id. */
+  readonly timers: Map<string, Map<string, TimerToSet>>;
   /** Another node commits a turn for `ref` (bumping its version, or creating it at 1): the next writer is stale. */
   simulateConcurrentWrite(ref: ActorRef): void;
   /** The next commitTurn rejects with `error` and stores nothing, as a lost database connection would. */
@@ -29,6 +32,7 @@ export function createMemoryPersistence(): MemoryPersistence {
   const outbox: OutboxMessage[] = [];
   const processed = new Map<string, Set<string>>();
   const committed: Turn[] = [];
+  const timers = new Map<string, Map<string, TimerToSet>>();
   let nextFailure: Error | undefined;
 
   function check(turn: Turn): void {
@@ -54,6 +58,10 @@ export function createMemoryPersistence(): MemoryPersistence {
     states.set(key, { machineId, machineVersion, version, snapshot });
     processed.set(key, (processed.get(key) ?? new Set()).add(turn.message.id));
     outbox.push(...copy(turn.outbox));
+    const pending = timers.get(key) ?? new Map<string, TimerToSet>();
+    for (const timerId of turn.timers.cancel) pending.delete(timerId);
+    for (const timer of turn.timers.set) pending.set(timer.timerId, copy(timer));
+    timers.set(key, pending);
     committed.push(copy(turn));
   }
 
@@ -62,6 +70,7 @@ export function createMemoryPersistence(): MemoryPersistence {
     outbox,
     processed,
     committed,
+    timers,
     async load(ref) {
       const stored = states.get(formatRef(ref));
       return stored && copy(stored);

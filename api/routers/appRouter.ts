@@ -1,10 +1,14 @@
 import { router } from '../trpc.ts';
+import { dlqRouter } from './dlq.ts';
 import { healthRouter } from './health.ts';
+import { inventoryRouter } from './inventory.ts';
 import { ordersRouter } from './orders.ts';
 
 export const appRouter = router({
   orders: ordersRouter,
   health: healthRouter,
+  inventory: inventoryRouter,
+  dlq: dlqRouter,
 });
 
 /** The whole API's type: import it (type-only) and a tRPC client is fully typed, with no code generation. */

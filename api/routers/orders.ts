@@ -10,6 +10,7 @@ import {
   orderIdInput,
   updateStatusInput,
 } from '../orderInputs.ts';
+import { trackOrder } from '../orderTracking.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 /**
@@ -75,6 +76,13 @@ export const ordersRouter = router({
     .mutation(({ ctx, input }) =>
       send(ctx, input.id, { type: 'order.cancel', payload: { reason: input.reason } }),
     ),
+
+  /** Streams (SSE) the order's status changes and saga steps, from the current state on. */
+  track: publicProcedure.input(orderIdInput).subscription(async function* ({ ctx, input, signal }) {
+    const order = await findOrder(ctx.deps.orm.em.fork(), input.id);
+    if (!order) throw new TRPCError({ code: 'NOT_FOUND', message: `order ${input.id} does not exist` });
+    yield* trackOrder(ctx, input.id, signal);
+  }),
 
   items: publicProcedure.input(orderIdInput).query(async ({ ctx, input }) => {
     const items = await findOrderItems(ctx.deps.orm.em.fork(), input.id);

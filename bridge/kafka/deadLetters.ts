@@ -22,7 +22,16 @@ export interface DeadLetterPublisher {
   publish(record: ConsumedRecord, failure: { error: TrackOpsError; attempts: number }): Promise<void>;
 }
 
-export function createDeadLetterPublisher(producer: Producer, names: TopicNames): DeadLetterPublisher {
+/** Keeps a queryable copy of each dead letter (db/deadLetterStore.ts), for listing and redrive. */
+export interface DeadLetterMirror {
+  record(record: ConsumedRecord, failure: { code: string; reason: string; attempts: number }): Promise<void>;
+}
+
+export function createDeadLetterPublisher(
+  producer: Producer,
+  names: TopicNames,
+  mirror?: DeadLetterMirror,
+): DeadLetterPublisher {
   return {
     async publish(record, { error, attempts }) {
       const headers: IHeaders = {
@@ -39,6 +48,7 @@ export function createDeadLetterPublisher(producer: Producer, names: TopicNames)
         topic: names.full(deadLetterTopic(record.topic)),
         messages: [{ key: record.key, value: record.value, headers }],
       });
+      await mirror?.record(record, { code: error.code, reason: error.message.slice(0, 4000), attempts });
     },
   };
 }

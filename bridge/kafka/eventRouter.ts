@@ -1,12 +1,12 @@
-import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import type { Consumer, EachMessagePayload, Kafka, Message } from 'kafkajs';
 import pRetry, { AbortError } from 'p-retry';
 import { formatRef } from '../../actors/envelope.ts';
-import { type TrackOpsError, toTrackOpsError } from '../../actors/errors.ts';
+import { ActorNotFoundError, type TrackOpsError, toTrackOpsError } from '../../actors/errors.ts';
 import type { Logger, TransportPort } from '../../actors/ports.ts';
 import type { DeadLetterPublisher } from './deadLetters.ts';
 import { MalformedRecordError } from './errors.ts';
-import { type ConsumedRecord, consumedRecord } from './records.ts';
-import type { Route } from './routes/route.ts';
+import { type ConsumedRecord, consumedRecord, recordOf } from './records.ts';
+import type { Delivery, Route, StandInAnswer } from './routes/route.ts';
 import type { TopicNames } from './topics.ts';
 
 /**
@@ -32,15 +32,26 @@ export interface EventRouterOptions {
   readonly logger: Logger;
   readonly requestTimeoutMs: number;
   readonly partitionsConsumedConcurrently?: number;
-  readonly onOutcome?: (record: ConsumedRecord, outcome: 'persisted' | 'dead_lettered') => void;
+  readonly onOutcome?: (record: ConsumedRecord, outcome: Outcome['kind']) => void;
+  /** Publishes stand-in answers (a record on a base topic name). */
+  readonly publish: (topic: string, records: Message[]) => Promise<void>;
   /** Test seam: runs after the actor persisted and before the offset commit (where a crash hurts most). */
   readonly afterDelivered?: (record: ConsumedRecord) => Promise<void>;
 }
+
+/** What became of one record; the offset is committed after each of them. */
+export type Outcome =
+  | { kind: 'persisted' }
+  | { kind: 'skipped' }
+  | { kind: 'answered_for_missing_actor'; answer: StandInAnswer }
+  | { kind: 'dead_lettered'; failure: { error: TrackOpsError; attempts: number } };
 
 export interface EventRouter {
   /** Resolves once the consumer joined its group. */
   start(options?: { joinTimeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
+  /** Delivers one record again (a dead letter redrive) without touching the group's offsets. */
+  redeliver(record: ConsumedRecord): Promise<Outcome>;
 }
 
 export function createEventRouter(options: EventRouterOptions): EventRouter {
@@ -57,8 +68,9 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
   async function handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
     const base = names.base(topic) ?? topic;
     const record = consumedRecord(base, partition, message);
-    const failure = await deliver(record);
-    if (failure) {
+    const outcome = await deliver(record);
+    if (outcome.kind === 'dead_lettered') {
+      const { failure } = outcome;
       logger.warn(
         {
           topic: base,
@@ -70,22 +82,26 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
         'record parked on its dead letter topic',
       );
       await options.deadLetters.publish(record, failure);
-    } else {
+    } else if (outcome.kind === 'answered_for_missing_actor') {
+      const { answer } = outcome;
+      await options.publish(answer.topic, [recordOf(answer.key, answer.envelope, new Date())]);
+    } else if (outcome.kind === 'persisted') {
       await options.afterDelivered?.(record);
     }
-    options.onOutcome?.(record, failure ? 'dead_lettered' : 'persisted');
+    options.onOutcome?.(record, outcome.kind);
     await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
   }
 
-  /** Undefined when the actor persisted the record; otherwise why it must go to the DLQ. */
-  async function deliver(
-    record: ConsumedRecord,
-  ): Promise<{ error: TrackOpsError; attempts: number } | undefined> {
+  async function deliver(record: ConsumedRecord): Promise<Outcome> {
     let attempts = 0;
+    let delivery: Delivery | undefined;
+    let route: Route | undefined;
     try {
-      const route = routes.get(record.topic);
+      route = routes.get(record.topic);
       if (!route) throw new MalformedRecordError(`no route for topic ${record.topic}`);
-      const { ref, envelope } = route.toDelivery(record);
+      delivery = route.toDelivery(record);
+      if (!delivery) return { kind: 'skipped' };
+      const { ref, envelope } = delivery;
       await pRetry(
         async () => {
           attempts += 1;
@@ -109,10 +125,14 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
             ),
         },
       );
-      return undefined;
+      return { kind: 'persisted' };
     } catch (error) {
       if (stopping.signal.aborted) throw error; // shutting down: leave the offset uncommitted
-      return { error: toTrackOpsError(error), attempts: Math.max(attempts, 1) };
+      const typed = toTrackOpsError(error);
+      if (typed instanceof ActorNotFoundError && delivery && route?.standInWhenNotFound) {
+        return { kind: 'answered_for_missing_actor', answer: route.standInWhenNotFound(delivery) };
+      }
+      return { kind: 'dead_lettered', failure: { error: typed, attempts: Math.max(attempts, 1) } };
     }
   }
 
@@ -147,6 +167,7 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       stopping.abort();
       await consumer.disconnect();
     },
+    redeliver: deliver,
   };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initialTransition, type SnapshotFrom, transition } from 'xstate';
 import { createEnvelope } from '../../actors/envelope.ts';
 import type { PersistedSnapshot, Turn } from '../../actors/ports.ts';
+import { NO_TIMER_CHANGES } from '../../actors/timers.ts';
 import type { OrderInput } from '../../machines/order/orderEvents.ts';
 import { orderMachine } from '../../machines/order/orderMachine.ts';
 import { projectOrder } from './orderProjection.ts';
@@ -31,6 +32,7 @@ function turnOf(snapshot: SnapshotFrom<typeof orderMachine>, version: number): T
     snapshot: orderMachine.getPersistedSnapshot(snapshot) as unknown as PersistedSnapshot,
     message: createEnvelope({ type: 'order.create', payload: {} }),
     outbox: [],
+    timers: NO_TIMER_CHANGES,
   };
 }
 

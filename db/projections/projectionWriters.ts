@@ -1,9 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActorType } from '../../actors/envelope.ts';
 import type { Turn } from '../../actors/ports.ts';
+import { InventoryItem } from '../entities/InventoryItem.ts';
+import { InventoryReservation } from '../entities/InventoryReservation.ts';
 import { Order } from '../entities/Order.ts';
 import { OrderItem } from '../entities/OrderItem.ts';
+import { Payment } from '../entities/Payment.ts';
+import { SagaInstance } from '../entities/SagaInstance.ts';
+import { projectInventoryItem } from './inventoryProjection.ts';
 import { projectOrder } from './orderProjection.ts';
+import { projectPayment } from './paymentProjection.ts';
+import { projectSaga } from './sagaProjection.ts';
 
 /** Writes one actor type's read model for a turn, inside the turn's transaction (`em` is transactional). */
 export type ProjectionWriter = (em: EntityManager, turn: Turn) => Promise<void>;
@@ -18,7 +25,31 @@ export const writeOrderProjection: ProjectionWriter = async (em, turn) => {
   await em.nativeDelete(OrderItem, { orderId: order.id, lineNo: { $gt: items.length } });
 };
 
-/** The read models of every actor type that has one; types without an entry (sagas) keep only their state. */
+/** Rows per upsert statement: far below PostgreSQL's 65535 bind parameters, however many entries are held. */
+const RESERVATION_CHUNK = 1000;
+
+export const writeInventoryItemProjection: ProjectionWriter = async (em, turn) => {
+  const { item, reservations } = projectInventoryItem(turn);
+  await em.upsert(InventoryItem, item);
+  // Entries the machine pruned from its context are not deleted: their rows keep the last known outcome.
+  for (let start = 0; start < reservations.length; start += RESERVATION_CHUNK) {
+    await em.upsertMany(InventoryReservation, reservations.slice(start, start + RESERVATION_CHUNK));
+  }
+};
+
+export const writePaymentProjection: ProjectionWriter = async (em, turn) => {
+  await em.upsert(Payment, projectPayment(turn));
+};
+
+export const writeSagaProjection: ProjectionWriter = async (em, turn) => {
+  await em.upsert(SagaInstance, projectSaga(turn));
+};
+
+/** The read models of every actor type that has one; a type without an entry keeps only its state. */
 export const projectionWriters: ProjectionWriters = {
   order: writeOrderProjection,
+  inventoryItem: writeInventoryItemProjection,
+  payment: writePaymentProjection,
+  orderSaga: writeSagaProjection,
+  cancellationSaga: writeSagaProjection,
 };

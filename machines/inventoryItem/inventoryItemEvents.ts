@@ -55,6 +55,8 @@ export interface Reservation {
   status: ReservationStatus;
   /** For `failed`: why (INSUFFICIENT_STOCK with the shortfall, RELEASED, DELETED). */
   reason?: string;
+  /** For `failed` (INSUFFICIENT_STOCK): requested minus available then, so a repeat gets the same answer. */
+  shortfall?: number;
   at: string;
 }
 

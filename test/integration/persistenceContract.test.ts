@@ -5,6 +5,7 @@ import { type ActorRef, createEnvelope, formatRef } from '../../actors/envelope.
 import { DuplicateMessageError, StaleWriterError } from '../../actors/errors.ts';
 import type { PersistedSnapshot, PersistencePort, Turn } from '../../actors/ports.ts';
 import { createMemoryPersistence } from '../../actors/testing/memoryPersistence.ts';
+import { NO_TIMER_CHANGES } from '../../actors/timers.ts';
 import { ActorState } from '../../db/entities/ActorState.ts';
 import { Order } from '../../db/entities/Order.ts';
 import { OrderItem } from '../../db/entities/OrderItem.ts';
@@ -106,6 +107,7 @@ function turnOf(ref: ActorRef, snapshot: OrderSnapshot, version: number, factTyp
     snapshot: orderMachine.getPersistedSnapshot(snapshot) as unknown as PersistedSnapshot,
     message,
     outbox: [{ aggregateType: 'order', aggregateId: ref.id, envelope: fact }],
+    timers: NO_TIMER_CHANGES,
   };
 }
 

@@ -1,0 +1,59 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { DueTimer, TimerStorePort } from '../actors/ports.ts';
+
+/**
+ * TimerStorePort over `actor_timers`. Claiming sets a lease (`claimed_until`) in its own short transaction rather
+ * than holding row locks while firing: the firing turn may itself delete the row (it leaves the state), and a lock
+ * held across that request would deadlock it.
+ */
+interface TimerRow {
+  actor_type: string;
+  actor_id: string;
+  timer_id: string;
+  event_type: string;
+  message_id: string;
+  due_at: Date | string;
+}
+
+export function createTimerStore(orm: MikroORM): TimerStorePort {
+  const em = () => orm.em.fork();
+  return {
+    async claimDue(limit, leaseMs) {
+      const rows: TimerRow[] = await em().execute(
+        `update actor_timers t set claimed_until = now() + (? * interval '1 millisecond'), attempts = t.attempts + 1
+           from (select actor_type, actor_id, timer_id from actor_timers
+                  where due_at <= now() and (claimed_until is null or claimed_until < now())
+                  order by due_at limit ? for update skip locked) due
+          where t.actor_type = due.actor_type and t.actor_id = due.actor_id and t.timer_id = due.timer_id
+          returning t.actor_type, t.actor_id, t.timer_id, t.event_type, t.message_id, t.due_at`,
+        [leaseMs, limit],
+      );
+      return rows.map((row) => ({
+        ref: { type: row.actor_type, id: row.actor_id },
+        timerId: row.timer_id,
+        eventType: row.event_type,
+        messageId: row.message_id,
+        dueAt: new Date(row.due_at).toISOString(),
+      }));
+    },
+    async complete(timer: DueTimer) {
+      await em().execute(
+        'delete from actor_timers where actor_type = ? and actor_id = ? and timer_id = ? and message_id = ?',
+        [timer.ref.type, timer.ref.id, timer.timerId, timer.messageId],
+      );
+    },
+    async fail(timer, error, retryInMs) {
+      await em().execute(
+        `update actor_timers set claimed_until = now() + (? * interval '1 millisecond'), last_error = ?
+          where actor_type = ? and actor_id = ? and timer_id = ? and message_id = ?`,
+        [retryInMs, error.slice(0, 2000), timer.ref.type, timer.ref.id, timer.timerId, timer.messageId],
+      );
+    },
+    async nextDueAt() {
+      const [row] = await em().execute<{ next: Date | null }[]>(
+        'select min(greatest(due_at, coalesce(claimed_until, due_at))) as next from actor_timers',
+      );
+      return row?.next ? new Date(row.next) : undefined;
+    },
+  };
+}
