@@ -275,7 +275,9 @@ function createRouter(
   return createEventRouter({
     kafka: parts.kafka,
     transport: parts.transport,
-    routes: [shipmentEventsRoute, ...sagaRoutes()].filter((route) => !parts.options.skipRoutes?.includes(route.topic)),
+    routes: [shipmentEventsRoute, ...sagaRoutes()].filter(
+      (route) => !parts.options.skipRoutes?.includes(route.topic),
+    ),
     names: parts.names,
     groupId: `${config.TRACKOPS_NAMESPACE}-router`,
     deadLetters: createDeadLetterPublisher(parts.producer, parts.names, parts.deadLetters),

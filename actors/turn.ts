@@ -52,7 +52,7 @@ export function computeTurn(input: TurnInput): Turn {
 export function acceptedEvents(snapshot: AnyMachineSnapshot): string[] {
   const types = getNextTransitions(snapshot)
     .map((candidate) => candidate.eventType)
-    .filter((type) => !type.startsWith('xstate.'));
+    .filter((type) => type !== '' && !type.startsWith('xstate.'));
   return [...new Set(types)];
 }
 

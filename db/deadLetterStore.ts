@@ -27,7 +27,10 @@ export interface DeadLetterView {
 export function createDeadLetterStore(orm: MikroORM) {
   const em = () => orm.em.fork();
   return {
-    async record(record: ConsumedRecord, failure: { code: string; reason: string; attempts: number }): Promise<void> {
+    async record(
+      record: ConsumedRecord,
+      failure: { code: string; reason: string; attempts: number },
+    ): Promise<void> {
       await em().execute(
         `insert into dead_letters (id, topic, "partition", "offset", key, value, headers, reason_code, reason, attempts, failed_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
@@ -48,10 +51,17 @@ export function createDeadLetterStore(orm: MikroORM) {
         ],
       );
     },
-    async list(filter: { topic?: string; status?: DeadLetterView['status']; limit: number }): Promise<DeadLetterView[]> {
+    async list(filter: {
+      topic?: string;
+      status?: DeadLetterView['status'];
+      limit: number;
+    }): Promise<DeadLetterView[]> {
       const rows = await em().find(
         DeadLetter,
-        { ...(filter.topic ? { topic: filter.topic } : {}), ...(filter.status ? { status: filter.status } : {}) },
+        {
+          ...(filter.topic ? { topic: filter.topic } : {}),
+          ...(filter.status ? { status: filter.status } : {}),
+        },
         { orderBy: { failedAt: 'asc', offset: 'asc' }, limit: filter.limit },
       );
       return rows.map(toView);
@@ -61,10 +71,27 @@ export function createDeadLetterStore(orm: MikroORM) {
       return row ? toView(row) : null;
     },
     async markRedriven(id: string): Promise<void> {
-      await em().nativeUpdate(DeadLetter, { id }, { status: 'redriven', redrivenAt: new Date(), lastRedriveError: null, redriveCount: raw('redrive_count + 1') });
+      await em().nativeUpdate(
+        DeadLetter,
+        { id },
+        {
+          status: 'redriven',
+          redrivenAt: new Date(),
+          lastRedriveError: null,
+          redriveCount: raw('redrive_count + 1'),
+        },
+      );
     },
     async markRedriveFailed(id: string, error: string): Promise<void> {
-      await em().nativeUpdate(DeadLetter, { id }, { status: 'redrive_failed', lastRedriveError: error.slice(0, 2000), redriveCount: raw('redrive_count + 1') });
+      await em().nativeUpdate(
+        DeadLetter,
+        { id },
+        {
+          status: 'redrive_failed',
+          lastRedriveError: error.slice(0, 2000),
+          redriveCount: raw('redrive_count + 1'),
+        },
+      );
     },
   };
 }

@@ -16,11 +16,11 @@ import {
   type TrackOpsError,
 } from '../actors/errors.ts';
 import type { PersistencePort, StoredActor, Turn } from '../actors/ports.ts';
+import { describeStateValue } from '../actors/stateValue.ts';
 import { ActorState, type ActorStateRow } from './entities/ActorState.ts';
 import { OutboxEvent } from './entities/OutboxEvent.ts';
 import { ProcessedMessage } from './entities/ProcessedMessage.ts';
 import { OUTBOX_CHANNEL } from './outboxStore.ts';
-import { describeStateValue } from '../actors/stateValue.ts';
 import type { ProjectionWriters } from './projections/projectionWriters.ts';
 import { writeTimers } from './timerWrites.ts';
 

@@ -49,7 +49,13 @@ function invalid(act: () => unknown): InvalidCommandError {
 
 describe('registry', () => {
   it('maps every actor type to its definition, machine and creation command', () => {
-    expect([...registry.keys()]).toEqual(['order', 'orderSaga', 'cancellationSaga', 'inventoryItem', 'payment']);
+    expect([...registry.keys()]).toEqual([
+      'order',
+      'orderSaga',
+      'cancellationSaga',
+      'inventoryItem',
+      'payment',
+    ]);
     for (const [type, definition] of registry) expect(definition.machine.id).toBe(type);
     expect(registry.get('order')).toBe(orderDefinition);
     expect(orderDefinition.type).toBe('order');

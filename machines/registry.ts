@@ -2,7 +2,10 @@ import { z } from 'zod';
 import type { ActorDefinition, ActorRegistry } from '../actors/actorDefinition.ts';
 import type { ActorRef, Envelope } from '../actors/envelope.ts';
 import { InvalidCommandError } from '../actors/errors.ts';
-import { cancellationSagaEventSchema, cancellationSagaInputSchema } from './cancellationSaga/cancellationSagaEvents.ts';
+import {
+  cancellationSagaEventSchema,
+  cancellationSagaInputSchema,
+} from './cancellationSaga/cancellationSagaEvents.ts';
 import { cancellationSagaMachine } from './cancellationSaga/cancellationSagaMachine.ts';
 import {
   INVENTORY_ITEM_CREATE,
@@ -14,6 +17,7 @@ import { ORDER_CREATE, type OrderContext, orderEventSchema, orderInputSchema } f
 import { orderMachine } from './order/orderMachine.ts';
 import { orderSagaEventSchema, orderSagaInputSchema } from './orderSaga/orderSagaEvents.ts';
 import { orderSagaMachine } from './orderSaga/orderSagaMachine.ts';
+import { mergeLines } from './orderSaga/sagaLines.ts';
 import { type PaymentRules, paymentEventSchema } from './payment/paymentEvents.ts';
 import { paymentMachine } from './payment/paymentMachine.ts';
 
@@ -51,7 +55,11 @@ const payloadObject = (envelope: Envelope): Record<string, unknown> =>
 const eventParser =
   (schema: z.ZodType) =>
   (envelope: Envelope): { type: string } =>
-    parseOrThrow(schema, { ...payloadObject(envelope), type: envelope.type, at: envelope.occurredAt }, envelope.type) as {
+    parseOrThrow(
+      schema,
+      { ...payloadObject(envelope), type: envelope.type, at: envelope.occurredAt },
+      envelope.type,
+    ) as {
       type: string;
     };
 
@@ -61,18 +69,15 @@ export const orderDefinition: ActorDefinition = {
   creation: {
     events: [ORDER_CREATE],
     toInput: (ref, envelope) =>
-      parseOrThrow(orderInputSchema, { ...payloadObject(envelope), orderId: ref.id, at: envelope.occurredAt }, ORDER_CREATE),
+      parseOrThrow(
+        orderInputSchema,
+        { ...payloadObject(envelope), orderId: ref.id, at: envelope.occurredAt },
+        ORDER_CREATE,
+      ),
   },
   toEvent: eventParser(orderEventSchema),
   migrations: {},
 };
-
-/** One line per SKU: an order may list a SKU twice, a reservation is per SKU. */
-function sagaLines(order: OrderContext): { sku: string; quantity: number }[] {
-  const bySku = new Map<string, number>();
-  for (const item of order.items) bySku.set(item.sku, (bySku.get(item.sku) ?? 0) + item.quantity);
-  return [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
-}
 
 function orderSagaDefinition(settings: RegistrySettings): ActorDefinition {
   return {
@@ -85,7 +90,7 @@ function orderSagaDefinition(settings: RegistrySettings): ActorDefinition {
         const input = order && {
           orderId: ref.id,
           customerId: order.customerId,
-          lines: sagaLines(order),
+          lines: mergeLines(order.items), // a reservation is per SKU; an order may list one twice
           totalCents: order.totalCents,
           stepTimeoutMs: settings.sagaStepTimeoutMs,
           at: envelope.occurredAt,

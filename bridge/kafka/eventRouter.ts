@@ -1,7 +1,7 @@
 import type { Consumer, EachMessagePayload, Kafka, Message } from 'kafkajs';
 import pRetry, { AbortError } from 'p-retry';
 import { formatRef } from '../../actors/envelope.ts';
-import { ActorNotFoundError, type TrackOpsError, toTrackOpsError } from '../../actors/errors.ts';
+import { type TrackOpsError, toTrackOpsError } from '../../actors/errors.ts';
 import type { Logger, TransportPort } from '../../actors/ports.ts';
 import type { DeadLetterPublisher } from './deadLetters.ts';
 import { MalformedRecordError } from './errors.ts';
@@ -43,6 +43,7 @@ export interface EventRouterOptions {
 export type Outcome =
   | { kind: 'persisted' }
   | { kind: 'skipped' }
+  | { kind: 'rejected_as_expected' }
   | { kind: 'answered_for_missing_actor'; answer: StandInAnswer }
   | { kind: 'dead_lettered'; failure: { error: TrackOpsError; attempts: number } };
 
@@ -83,13 +84,16 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       );
       await options.deadLetters.publish(record, failure);
     } else if (outcome.kind === 'answered_for_missing_actor') {
-      const { answer } = outcome;
-      await options.publish(answer.topic, [recordOf(answer.key, answer.envelope, new Date())]);
+      await publishStandIn(outcome.answer);
     } else if (outcome.kind === 'persisted') {
       await options.afterDelivered?.(record);
     }
     options.onOutcome?.(record, outcome.kind);
     await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  }
+
+  async function publishStandIn(answer: StandInAnswer): Promise<void> {
+    await options.publish(answer.topic, [recordOf(answer.key, answer.envelope, new Date())]);
   }
 
   async function deliver(record: ConsumedRecord): Promise<Outcome> {
@@ -129,8 +133,14 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
     } catch (error) {
       if (stopping.signal.aborted) throw error; // shutting down: leave the offset uncommitted
       const typed = toTrackOpsError(error);
-      if (typed instanceof ActorNotFoundError && delivery && route?.standInWhenNotFound) {
-        return { kind: 'answered_for_missing_actor', answer: route.standInWhenNotFound(delivery) };
+      const answer = delivery && route?.standIn?.(delivery, typed);
+      if (answer) return { kind: 'answered_for_missing_actor', answer };
+      if (route?.expectsRejection?.(typed)) {
+        logger.info(
+          { topic: record.topic, offset: record.offset, reason: typed.message },
+          'expected rejection (a known race)',
+        );
+        return { kind: 'rejected_as_expected' };
       }
       return { kind: 'dead_lettered', failure: { error: typed, attempts: Math.max(attempts, 1) } };
     }
@@ -167,7 +177,11 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       stopping.abort();
       await consumer.disconnect();
     },
-    redeliver: deliver,
+    async redeliver(record) {
+      const outcome = await deliver(record);
+      if (outcome.kind === 'answered_for_missing_actor') await publishStandIn(outcome.answer);
+      return outcome;
+    },
   };
 }
 

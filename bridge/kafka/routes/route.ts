@@ -1,4 +1,5 @@
 import type { ActorRef, Envelope } from '../../../actors/envelope.ts';
+import type { TrackOpsError } from '../../../actors/errors.ts';
 import type { ConsumedRecord } from '../records.ts';
 
 /** Where one record goes: the target actor and the message it receives. */
@@ -22,6 +23,11 @@ export interface Route {
   /** Base topic name. */
   readonly topic: string;
   toDelivery(record: ConsumedRecord): Delivery | undefined;
-  /** When the target does not exist: the answer to publish instead of a dead letter. */
-  standInWhenNotFound?(delivery: Delivery): StandInAnswer;
+  /**
+   * When the target cannot answer (it does not exist, or it was deleted): the answer to publish on its behalf
+   * instead of a dead letter, so the asking saga moves on. Undefined: no stand-in, the record is a dead letter.
+   */
+  standIn?(delivery: Delivery, error: TrackOpsError): StandInAnswer | undefined;
+  /** A rejection that is an expected outcome of a known race (logged and counted, not a dead letter). */
+  expectsRejection?(error: TrackOpsError): boolean;
 }

@@ -1,4 +1,5 @@
 import { createEnvelope } from '../../../actors/envelope.ts';
+import type { TrackOpsError } from '../../../actors/errors.ts';
 import { MalformedRecordError } from '../errors.ts';
 import { envelopeFromRecord, recordJson, requiredString } from './recordEnvelope.ts';
 import type { Delivery, Route } from './route.ts';
@@ -65,9 +66,11 @@ export const orderCancelledRoute: Route = {
   },
 };
 
-/** An inventory command for a SKU that does not exist is answered for it, so the saga can move on. */
-function inventoryStandIn(kind: 'reserve' | 'release'): NonNullable<Route['standInWhenNotFound']> {
-  return ({ ref, envelope }: Delivery) => {
+/** An inventory command for a SKU that does not exist (or was deleted) is answered for it, so the saga moves on. */
+function inventoryStandIn(kind: 'reserve' | 'release'): NonNullable<Route['standIn']> {
+  return ({ ref, envelope }: Delivery, error) => {
+    const deleted = error.code === 'COMMAND_REJECTED' && error.details['state'] === 'deleted';
+    if (error.code !== 'ACTOR_NOT_FOUND' && !deleted) return undefined;
     const command = envelope.payload as { orderId: string; quantity?: number; replyTo: unknown };
     const payload =
       kind === 'reserve'
@@ -97,19 +100,24 @@ function inventoryStandIn(kind: 'reserve' | 'release'): NonNullable<Route['stand
   };
 }
 
+const rejectedByCancelledOrder = (error: TrackOpsError): boolean =>
+  error.code === 'COMMAND_REJECTED' && error.details['state'] === 'CANCELLED';
+
 export function sagaRoutes(): Route[] {
   return [
     orderCreatedRoute,
     orderCancelledRoute,
-    commandRoute('order.confirm', 'order', 'orderId'),
-    commandRoute('order.cancel', 'order', 'orderId'),
+    // The customer may cancel an order while its saga confirms or cancels it: the order, already CANCELLED,
+    // refuses the saga's command, and the saga learns of the cancellation from order.cancelled (docs/sagas.md).
+    { ...commandRoute('order.confirm', 'order', 'orderId'), expectsRejection: rejectedByCancelledOrder },
+    { ...commandRoute('order.cancel', 'order', 'orderId'), expectsRejection: rejectedByCancelledOrder },
     {
       ...commandRoute('inventory.reserve', 'inventoryItem', 'sku'),
-      standInWhenNotFound: inventoryStandIn('reserve'),
+      standIn: inventoryStandIn('reserve'),
     },
     {
       ...commandRoute('inventory.release', 'inventoryItem', 'sku'),
-      standInWhenNotFound: inventoryStandIn('release'),
+      standIn: inventoryStandIn('release'),
     },
     commandRoute('inventory.commit', 'inventoryItem', 'sku'),
     commandRoute('payment.charge', 'payment', 'orderId'),
