@@ -6,20 +6,32 @@ import type { Admin, ITopicConfig } from 'kafkajs';
  * start-up (the broker does not auto-create), with a prefix so tests and a running system can share a broker.
  */
 export const EVENT_TOPICS = [
+  // facts of the order
   'order.created',
   'order.status.updated',
   'order.cancelled',
   'order.delivered',
+  'order.notification',
+  // commands to the order (from its saga)
+  'order.confirm',
+  'order.cancel',
+  // inventory commands and facts
   'inventory.reserve',
+  'inventory.release',
+  'inventory.commit',
   'inventory.reserved',
   'inventory.reservation.failed',
   'inventory.released',
+  'inventory.committed',
   'inventory.low-stock',
+  // payment commands and facts
   'payment.charge',
+  'payment.refund',
   'payment.processed',
   'payment.failed',
   'payment.refunded',
   'saga.events',
+  // carrier tracking
   'shipment.events',
 ] as const;
 
