@@ -15,7 +15,8 @@ export function createTrackOpsClient(baseUrl: string) {
         condition: (operation) => operation.type === 'subscription',
         // Browsers have EventSource; Node 20 does not, so the package's implementation stands in.
         true: httpSubscriptionLink({ url, EventSource: globalThis.EventSource ?? NodeEventSource }),
-        false: httpBatchLink({ url }),
+        // Batched queries travel in the URL: keep it under what HTTP servers accept (Node's header limit is 16 KiB).
+        false: httpBatchLink({ url, maxURLLength: 4000 }),
       }),
     ],
   });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderFor, settledOrder, stockedSku } from '../support/sagaFixtures.ts';
+import { orderFor, stockedSku } from '../support/sagaFixtures.ts';
 import { query } from '../support/sql.ts';
 import { startTestSystem, type TestSystem } from '../support/testSystem.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 /** One SKU actor serializes every reservation: it never oversells, whatever the concurrency. */
 let sut: TestSystem;
@@ -15,7 +16,9 @@ afterAll(async () => {
 });
 
 describe('when 200 orders compete for 50 units of one SKU', () => {
-  it('then exactly 50 units are reserved by confirmed orders, stock never goes negative, every other order is cancelled with the shortfall', async () => {
+  it('then exactly 50 units are reserved by confirmed orders, stock never goes negative, every other order is cancelled with the shortfall', {
+    timeout: 240_000,
+  }, async () => {
     const sku = await stockedSku(sut.client, 50, 'HOT');
     const ids = await Promise.all(
       Array.from({ length: 200 }, () =>
@@ -23,9 +26,18 @@ describe('when 200 orders compete for 50 units of one SKU', () => {
       ),
     );
 
-    const orders = await Promise.all(
-      ids.map((id) => settledOrder(sut.client, id, ['CONFIRMED', 'CANCELLED'], 120_000)),
+    await waitFor(
+      async () => {
+        const [settled] = await query<{ n: number }>(
+          sut.trackops.orm,
+          "select count(*)::int as n from orders where id in (?) and status in ('CONFIRMED', 'CANCELLED')",
+          [ids],
+        );
+        return settled?.n === ids.length;
+      },
+      { what: 'all 200 orders settled', timeoutMs: 180_000, intervalMs: 500 },
     );
+    const orders = await Promise.all(ids.map((id) => sut.client.orders.get.query({ id })));
     const confirmed = orders.filter((order) => order.status === 'CONFIRMED');
     const cancelled = orders.filter((order) => order.status === 'CANCELLED');
     expect(confirmed).toHaveLength(50);

@@ -53,6 +53,18 @@ describe('when every saga-driving record of an order is delivered twice', () => 
           what: 'refund and releases in Kafka',
         },
       );
+      await waitForRouterCaughtUp(sut, SAGA_TOPICS);
+      await waitFor(
+        async () => {
+          const [saga] = await query<{ state: string }>(
+            sut.trackops.orm,
+            "select state from saga_instances where saga_type = 'cancellationSaga' and saga_id = ?",
+            [id],
+          );
+          return saga?.state === 'completed';
+        },
+        { what: 'the cancellation saga completed' },
+      );
       const before = await footprint(id, [first, second]);
 
       // Deliver every one of those records again, as a broker redelivery would (same key, value and headers).
