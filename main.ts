@@ -47,6 +47,8 @@ export interface BootstrapOptions {
   readonly actors?: boolean;
   /** Topics this node's router leaves alone (tests use it to make an answer never come). */
   readonly skipRoutes?: readonly string[];
+  /** When given, the only topics this node's router routes. */
+  readonly onlyRoutes?: readonly string[];
   /** Test seam of the event router: after the actor persisted, before the offset commit. */
   readonly afterDelivered?: (record: ConsumedRecord) => Promise<void>;
 }
@@ -276,7 +278,9 @@ function createRouter(
     kafka: parts.kafka,
     transport: parts.transport,
     routes: [shipmentEventsRoute, ...sagaRoutes()].filter(
-      (route) => !parts.options.skipRoutes?.includes(route.topic),
+      (route) =>
+        !parts.options.skipRoutes?.includes(route.topic) &&
+        (parts.options.onlyRoutes?.includes(route.topic) ?? true),
     ),
     names: parts.names,
     groupId: `${config.TRACKOPS_NAMESPACE}-router`,

@@ -25,7 +25,11 @@ describe('when a routed record keeps failing', () => {
     for (const status of ['CONFIRMED', 'PROCESSING'] as const)
       await setup.client.orders.updateStatus.mutate({ id, status });
     await setup.stop();
-    routerOnly = await startTestSystem({ actors: false, env: { ROUTER_MAX_ATTEMPTS: '3' } });
+    routerOnly = await startTestSystem({
+      actors: false,
+      onlyRoutes: ['shipment.events'],
+      env: { ROUTER_MAX_ATTEMPTS: '3' },
+    });
 
     const dlq = await watchTopics(routerOnly.brokers, [routerOnly.topic('shipment.events.dlq')]);
     try {
