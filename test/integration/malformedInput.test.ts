@@ -4,14 +4,14 @@ import type { AppRouter } from '../../api/client.ts';
 import { DLQ_HEADERS } from '../../bridge/kafka/deadLetters.ts';
 import { validOrderInput } from '../support/fixtures.ts';
 import { produce, watchTopics } from '../support/kafkaRecords.ts';
-import { startTestSystem, type TestSystem } from '../support/testSystem.ts';
+import { ORDER_ACTOR_ONLY, startTestSystem, type TestSystem } from '../support/testSystem.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 /** Bad input gets a clear, typed error, never a crash; a bad Kafka record is parked on the DLQ with its reason. */
 let sut: TestSystem;
 
 beforeAll(async () => {
-  sut = await startTestSystem();
+  sut = await startTestSystem(ORDER_ACTOR_ONLY);
 });
 
 afterAll(async () => {

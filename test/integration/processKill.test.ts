@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validOrderInput } from '../support/fixtures.ts';
 import { produce } from '../support/kafkaRecords.ts';
-import { startTestSystem, type TestSystem } from '../support/testSystem.ts';
+import { ORDER_ACTOR_ONLY, startTestSystem, type TestSystem } from '../support/testSystem.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 /** A real process killed mid-flow (after the actor commit, before the Kafka offset commit) loses and repeats nothing. */
@@ -51,6 +51,7 @@ describe('when a node is SIGKILLed between the actor commit and the offset commi
 
     const redelivered: string[] = [];
     sut = await startTestSystem({
+      ...ORDER_ACTOR_ONLY,
       afterDelivered: async (record) => {
         if (record.key === orderId) redelivered.push(record.offset);
       },

@@ -3,7 +3,7 @@ import { HEADERS } from '../../actors/envelope.ts';
 import { validOrderInput } from '../support/fixtures.ts';
 import { produce } from '../support/kafkaRecords.ts';
 import { queryOne } from '../support/sql.ts';
-import { startTestSystem, type TestSystem } from '../support/testSystem.ts';
+import { ORDER_ACTOR_ONLY, startTestSystem, type TestSystem } from '../support/testSystem.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 /** Delivery is at-least-once; the effect must be exactly once. */
@@ -12,6 +12,7 @@ const crashed = new Map<string, number>();
 
 beforeAll(async () => {
   sut = await startTestSystem({
+    ...ORDER_ACTOR_ONLY,
     // Simulates a crash after the actor persisted and before the offset commit, once per marked record:
     // the consumer does not commit, and Kafka delivers the record again.
     afterDelivered: async (record) => {
@@ -90,7 +91,7 @@ describe('when the router crashes between the actor commit and the offset commit
     expect(order.version).toBe(5);
     const processed = await queryOne<{ n: number }>(
       sut.trackops.orm,
-      'select count(*)::int as n from processed_messages where actor_id = ?',
+      "select count(*)::int as n from processed_messages where actor_type = 'order' and actor_id = ?",
       [orderId],
     );
     expect(processed.n).toBe(5);

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validOrderInput } from '../support/fixtures.ts';
 import { produce, watchTopics } from '../support/kafkaRecords.ts';
-import { startTestSystem, type TestSystem } from '../support/testSystem.ts';
+import { ORDER_ACTOR_ONLY, startTestSystem, type TestSystem } from '../support/testSystem.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 let sut: TestSystem;
 
 beforeAll(async () => {
-  sut = await startTestSystem();
+  sut = await startTestSystem(ORDER_ACTOR_ONLY);
 });
 
 afterAll(async () => {

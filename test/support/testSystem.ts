@@ -3,6 +3,12 @@ import { kafkaBrokers } from '../../config.ts';
 import { type BootstrapOptions, bootstrap, type TrackOps } from '../../main.ts';
 import { testConfig } from './testConfig.ts';
 
+/**
+ * For tests of the order actor on its own: the router routes only carrier tracking, so no saga starts for their
+ * orders (their SKUs do not exist; a saga would cancel them) and they never pick up other files' saga records.
+ */
+export const ORDER_ACTOR_ONLY = { onlyRoutes: ['shipment.events'] } as const satisfies BootstrapOptions;
+
 /** A whole TrackOps (runtime, relay, router, API) in this process, on the real services, plus its typed client. */
 export async function startTestSystem(options: BootstrapOptions & { env?: Record<string, string> } = {}) {
   const { env, ...bootstrapOptions } = options;
