@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exited, startChildRuntime } from '../support/childProcess.ts';
 import { validOrderInput } from '../support/fixtures.ts';
 import { produce } from '../support/kafkaRecords.ts';
 import { ORDER_ACTOR_ONLY, startTestSystem, type TestSystem } from '../support/testSystem.ts';
@@ -14,20 +15,6 @@ afterAll(async () => {
   await sut?.stop();
 });
 
-function startCrashingNode(crashOnKey: string): Promise<ChildProcess> {
-  // Plain node with the tsx loader (no wrapper process), so the SIGKILL hits the node that runs the runtime.
-  const node = spawn(process.execPath, ['--import', 'tsx', 'test/support/crashingRuntime.ts'], {
-    env: { ...process.env, CRASH_ON_KEY: crashOnKey },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    node.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve(node);
-    });
-    node.once('exit', (code, signal) => reject(new Error(`crashing node exited early (${code ?? signal})`)));
-  });
-}
-
 describe('when a node is SIGKILLed between the actor commit and the offset commit', () => {
   it('then another node gets the record again and the actor acknowledges it without applying it twice', async () => {
     // An order in SHIPPED, created through an API-only system (no router competing for the partitions).
@@ -37,17 +24,15 @@ describe('when a node is SIGKILLed between the actor commit and the offset commi
       await setup.client.orders.updateStatus.mutate({ id: orderId, status });
     await setup.stop();
 
-    child = await startCrashingNode(orderId);
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child?.once('exit', (_code, signal) => resolve(signal)),
-    );
+    ({ child } = await startChildRuntime({ bootstrap: ORDER_ACTOR_ONLY, env: { CRASH_ON_KEY: orderId } }));
+    const killed = exited(child);
     await produce(setup.brokers, setup.topic('shipment.events'), [
       {
         key: orderId,
         value: JSON.stringify({ orderId, type: 'OUT_FOR_DELIVERY', occurredAt: '2026-03-01T09:00:00.000Z' }),
       },
     ]);
-    expect(await exited).toBe('SIGKILL');
+    expect(await killed).toBe('SIGKILL');
 
     const redelivered: string[] = [];
     sut = await startTestSystem({
