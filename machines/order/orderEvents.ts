@@ -141,4 +141,6 @@ export type OrderEmitted =
       initiator?: string;
       items: { sku: string; quantity: number }[];
     }
-  | { type: 'order.delivered'; orderId: string; at: string };
+  | { type: 'order.delivered'; orderId: string; at: string }
+  /** On shipping: the reserved stock of each SKU leaves the warehouse (inventory moves it out of `reserved`). */
+  | { type: 'inventory.commit'; orderId: string; sku: string };

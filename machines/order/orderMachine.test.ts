@@ -54,6 +54,12 @@ const KIND = {
 } as const;
 
 const REASON = 'customer changed their mind';
+/** Shipping moves each SKU's reserved stock out of the warehouse. */
+const SHIPPED_COMMITS = ['MUG-RED', 'TEA-EARLGREY', 'STICKER'].map((sku) => ({
+  type: 'inventory.commit',
+  orderId: ORDER_ID,
+  sku,
+}));
 const CANCELLED_ITEMS = [
   { sku: 'MUG-RED', quantity: 2 },
   { sku: 'TEA-EARLGREY', quantity: 3 },
@@ -275,6 +281,7 @@ describe('PROCESSING -> SHIPPED', () => {
         to: 'SHIPPED',
         at: AT['order.ship'],
       },
+      ...SHIPPED_COMMITS,
     ]);
   });
 
@@ -301,6 +308,7 @@ describe('PROCESSING -> SHIPPED', () => {
         to: 'SHIPPED',
         at: AT['shipment.pickedUp'],
       },
+      ...SHIPPED_COMMITS,
     ]);
   });
 });
@@ -554,6 +562,7 @@ describe('persisted snapshot', () => {
         to: 'SHIPPED',
         at: AT['shipment.pickedUp'],
       },
+      ...SHIPPED_COMMITS,
     ]);
 
     const again = roundTrip(shipped.snapshot).restored;

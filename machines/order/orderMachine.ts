@@ -1,4 +1,4 @@
-import { assign, emit, setup } from 'xstate';
+import { assign, emit, enqueueActions, setup } from 'xstate';
 import type {
   OrderContext,
   OrderEmitted,
@@ -11,7 +11,7 @@ import type {
 /**
  * One order's lifecycle: PENDING -> CONFIRMED -> PROCESSING -> SHIPPED -> DELIVERED, or CANCELLED before shipping.
  * Consumes order commands (`order.*`) and carrier tracking facts (`shipment.*`); emits `order.created`,
- * `order.status.updated`, `order.cancelled` and `order.delivered` into the outbox.
+ * `order.status.updated`, `order.cancelled`, `order.delivered` and, on shipping, `inventory.commit` into the outbox.
  */
 const TRACKING_KIND_OF = {
   'shipment.pickedUp': 'PICKED_UP',
@@ -84,6 +84,11 @@ export const orderMachine = setup({
       ...(context.cancellationInitiator ? { initiator: context.cancellationInitiator } : {}),
       items: context.items.map(({ sku, quantity }) => ({ sku, quantity })),
     })),
+    emitInventoryCommits: enqueueActions(({ context, enqueue }) => {
+      for (const sku of new Set(context.items.map((item) => item.sku))) {
+        enqueue.emit({ type: 'inventory.commit' as const, orderId: context.orderId, sku });
+      }
+    }),
     emitOrderDelivered: emit(({ context, event }) => ({
       type: 'order.delivered' as const,
       orderId: context.orderId,
@@ -137,7 +142,7 @@ export const orderMachine = setup({
     },
     SHIPPED: {
       description: 'With the carrier; tracking events are recorded as they arrive.',
-      entry: enter('SHIPPED'),
+      entry: [...enter('SHIPPED'), 'emitInventoryCommits'],
       on: {
         'shipment.pickedUp': {
           actions: 'recordTrackingEvent',

@@ -69,6 +69,12 @@ describe('when a SHIPPED order is cancelled', () => {
     expect(refused).toBeInstanceOf(TRPCClientError);
     expect((refused as TRPCClientError<never>).data).toMatchObject({ code: 'CONFLICT' });
     expect((await sut.client.orders.get.query({ id })).status).toBe('SHIPPED');
-    expect(await sut.client.inventory.items.get.query({ sku })).toMatchObject({ available: 8, reserved: 2 });
+    // Shipping committed the reserved stock (it left the warehouse); the refused cancel undid nothing.
+    await waitFor(async () => (await sut.client.inventory.items.get.query({ sku })).reserved === 0, {
+      what: 'the shipped stock committed',
+    });
+    expect(await sut.client.inventory.items.get.query({ sku })).toMatchObject({ available: 8, reserved: 0 });
+    const [reservation] = await sut.client.inventory.reservations.list.query({ orderId: id });
+    expect(reservation).toMatchObject({ sku, quantity: 2, status: 'committed' });
   });
 });
