@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { ActorRef, Envelope } from './envelope.ts';
+import { CommandRejectedError, TransportUnavailableError } from './errors.ts';
+import type { DeliveryResult, TransportPort } from './ports.ts';
+import { silentLogger } from './ports.ts';
+import { createMemoryTimerStore } from './testing/memoryTimerStore.ts';
+import { createTimerService } from './timerService.ts';
+
+const ref: ActorRef = { type: 'orderSaga', id: 'o-1' };
+const timer = (timerId: string, dueAt: string) => ({
+  ref,
+  timerId,
+  eventType: `xstate.after.${timerId}`,
+  messageId: `timer:orderSaga:o-1:${timerId}:3`,
+  dueAt,
+});
+
+function transport(
+  answer: (envelope: Envelope) => Promise<DeliveryResult>,
+): TransportPort & { sent: Envelope[] } {
+  const sent: Envelope[] = [];
+  return {
+    sent,
+    serve: async () => ({ stop: async () => undefined }),
+    request: (_ref, envelope) => {
+      sent.push(envelope);
+      return answer(envelope);
+    },
+  };
+}
+
+const persisted: DeliveryResult = {
+  status: 'persisted',
+  duplicate: false,
+  version: 4,
+  state: 'x',
+  context: {},
+};
+const noWakeUps = async () => ({ close: async () => undefined });
+
+describe('timer service', () => {
+  it('delivers each due timer to its actor as a message with the timer message id, then deletes it', async () => {
+    const store = createMemoryTimerStore();
+    store.add(timer('due', '2025-12-31T23:59:59Z'));
+    store.add(timer('later', '2026-01-01T00:00:30Z'));
+    const actors = transport(async () => persisted);
+    const service = createTimerService({
+      store,
+      transport: actors,
+      logger: silentLogger,
+      requestTimeoutMs: 1000,
+      listen: noWakeUps,
+    });
+
+    expect(await service.fireDue()).toBe(1);
+    expect(actors.sent.map((envelope) => [envelope.id, envelope.type])).toEqual([
+      ['timer:orderSaga:o-1:due:3', 'xstate.after.due'],
+    ]);
+    expect([...store.timers.values()].map((stored) => stored.timerId)).toEqual(['later']);
+  });
+
+  it('deletes a stale timer that its actor rejects (the state was left)', async () => {
+    const store = createMemoryTimerStore();
+    store.add(timer('stale', '2025-12-31T23:00:00Z'));
+    const actors = transport(async () => {
+      throw CommandRejectedError.notAccepted(ref, 'cancelled', 'xstate.after.stale', []);
+    });
+    const service = createTimerService({
+      store,
+      transport: actors,
+      logger: silentLogger,
+      requestTimeoutMs: 1000,
+      listen: noWakeUps,
+    });
+    await service.fireDue();
+    expect(store.timers.size).toBe(0);
+  });
+
+  it('keeps a timer whose delivery failed, with the reason, and fires it again after the retry delay', async () => {
+    const store = createMemoryTimerStore();
+    store.add(timer('flaky', '2025-12-31T23:00:00Z'));
+    let calls = 0;
+    const actors = transport(async () => {
+      calls += 1;
+      if (calls === 1) throw new TransportUnavailableError('no node hosts it right now');
+      return persisted;
+    });
+    const service = createTimerService({
+      store,
+      transport: actors,
+      logger: silentLogger,
+      requestTimeoutMs: 1000,
+      retryMs: 500,
+      listen: noWakeUps,
+    });
+
+    await service.fireDue();
+    expect([...store.timers.values()][0]?.lastError).toMatch(/TRANSPORT_UNAVAILABLE/);
+    expect(await service.fireDue()).toBe(0); // still within its retry delay
+    store.now += 501;
+    expect(await service.fireDue()).toBe(1);
+    expect(store.timers.size).toBe(0);
+    expect(actors.sent.map((envelope) => envelope.id)).toEqual([
+      timer('flaky', '').messageId,
+      timer('flaky', '').messageId,
+    ]);
+  });
+});
