@@ -24,7 +24,14 @@ export const configSchema = z.object({
     .string()
     .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only')
     .default('trackops'),
-  NODE_ID: z.string().default(`node-${process.pid}`),
+  NODE_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default(`node-${process.pid}`),
+  /** Actor ids map to this many shards; nodes lease shards. The same on every node of a deployment. */
+  SHARDS: integer(64),
+  /** A node's shard leases expire this long after its last renewal (it renews every third of it). */
+  LEASE_TTL_MS: integer(6000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   COMMAND_TIMEOUT_MS: integer(5000),
   ACTOR_IDLE_MS: integer(60_000),

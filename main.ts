@@ -2,7 +2,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { type ActorSystem, createActorSystem } from './actors/actorSystem.ts';
-import type { Turn, TurnCommitted } from './actors/ports.ts';
+import type { PlacementPort, Served, TransportPort, Turn, TurnCommitted } from './actors/ports.ts';
+import { shardOf } from './actors/shards.ts';
 import { describeStateValue } from './actors/stateValue.ts';
 import { createTimerService, type TimerService } from './actors/timerService.ts';
 import { createMetrics, type Metrics } from './api/metrics.ts';
@@ -15,6 +16,7 @@ import type { ConsumedRecord } from './bridge/kafka/records.ts';
 import { sagaRoutes } from './bridge/kafka/routes/sagaRoutes.ts';
 import { shipmentEventsRoute } from './bridge/kafka/routes/shipmentEvents.ts';
 import { createTopicNames, ensureTopics } from './bridge/kafka/topics.ts';
+import { createLeases, type Leases } from './bridge/nats/leases.ts';
 import { createNatsLiveUpdates } from './bridge/nats/natsLiveUpdates.ts';
 import { createNatsTransport } from './bridge/nats/natsTransport.ts';
 import { type Config, kafkaBrokers } from './config.ts';
@@ -93,6 +95,11 @@ async function assemble(
   await ensureTopics(admin, names, config.KAFKA_TOPIC_PARTITIONS);
 
   const live = createNatsLiveUpdates(nats, config.TRACKOPS_NAMESPACE, logger);
+  // Filled in once the leases exist; until then this node owns nothing.
+  const placement: { leases: Leases | undefined } & PlacementPort = {
+    leases: undefined,
+    owns: (ref) => placement.leases?.holds(`shard-${shardOf(ref, config.SHARDS)}`) ?? false,
+  };
   const system = createActorSystem({
     registry: createRegistry(registrySettings(config)),
     persistence: createPostgresPersistence({ orm, projections: projectionWriters }),
@@ -100,6 +107,7 @@ async function assemble(
     logger,
     idleMs: config.ACTOR_IDLE_MS,
     maxLive: config.ACTOR_MAX_LIVE,
+    placement,
     onTurnCommitted: (turn) => {
       metrics.turns.inc({ actor_type: turn.ref.type });
       live.publish(turnCommitted(turn));
@@ -110,14 +118,9 @@ async function assemble(
     namespace: config.TRACKOPS_NAMESPACE,
     logger,
     defaultTimeoutMs: config.COMMAND_TIMEOUT_MS,
+    shards: config.SHARDS,
   });
-  if (options.actors !== false) {
-    const served = await transport.serve((ref, envelope) => system.deliver(ref, envelope));
-    stack.push('actor system', async () => {
-      await served.stop();
-      await system.stop();
-    });
-  }
+  stack.push('actor system', () => system.stop());
 
   const listen = (channel: string) => (handlers: NotificationHandlers) =>
     listenForNotifications(config.DATABASE_URL, channel, handlers);
@@ -131,7 +134,7 @@ async function assemble(
     listen: listen(OUTBOX_CHANNEL),
     onPublished: (count) => metrics.outboxPublished.inc(count),
   });
-  await startUnless(options.relay === false, 'outbox relay', relay, stack);
+  // The relay runs on one node at a time (it holds the `relay` lease), which keeps each aggregate's events in order.
   const timers = createTimerService({
     store: createTimerStore(orm),
     transport,
@@ -160,6 +163,23 @@ async function assemble(
     nats: async () => void (await nats.flush()),
     kafka: async () => void (await admin.describeCluster()),
   };
+  const leases =
+    options.actors === false
+      ? undefined
+      : createNodeLeases({
+          config,
+          nats,
+          transport,
+          system,
+          relay: options.relay === false ? undefined : relay,
+          logger,
+        });
+  placement.leases = leases;
+  if (leases) {
+    await leases.start();
+    stack.push('shard leases', () => leases.stop());
+  }
+
   const server: ApiServer = await startApiServer({
     deps: {
       transport,
@@ -194,6 +214,45 @@ async function assemble(
     stop: () => stack.unwind(),
   };
 }
+
+/**
+ * This node's leases: one per shard (serve its NATS subject; on release, drain it and passivate its actors) and
+ * one for the outbox relay.
+ */
+function createNodeLeases(parts: {
+  config: Config;
+  nats: NatsConnection;
+  transport: TransportPort;
+  system: ActorSystem;
+  relay: OutboxRelay | undefined;
+  logger: AppLogger;
+}): Leases {
+  const { config, transport, system, relay } = parts;
+  const served = new Map<number, Served>();
+  const shardNumber = (resource: string) => Number(resource.slice('shard-'.length));
+  return createLeases({
+    connection: parts.nats,
+    namespace: config.TRACKOPS_NAMESPACE,
+    nodeId: config.NODE_ID,
+    resources: [...Array.from({ length: config.SHARDS }, (_, shard) => `shard-${shard}`), RELAY_LEASE],
+    ttlMs: config.LEASE_TTL_MS,
+    logger: parts.logger,
+    onAcquire: async (resource) => {
+      if (resource === RELAY_LEASE) return relay?.start();
+      const shard = shardNumber(resource);
+      served.set(shard, await transport.serveShard(shard, (ref, envelope) => system.deliver(ref, envelope)));
+    },
+    onRelease: async (resource) => {
+      if (resource === RELAY_LEASE) return relay?.stop();
+      const shard = shardNumber(resource);
+      await served.get(shard)?.stop();
+      served.delete(shard);
+      await system.passivateWhere((ref) => shardOf(ref, config.SHARDS) === shard);
+    },
+  });
+}
+
+const RELAY_LEASE = 'relay';
 
 function turnCommitted(turn: Turn): TurnCommitted {
   return {

@@ -41,6 +41,8 @@ export interface ActorSystem {
   deliver(ref: ActorRef, envelope: Envelope): Promise<DeliveryResult>;
   readonly liveCount: number;
   isLive(ref: ActorRef): boolean;
+  /** Lets the matching live actors finish what they accepted, then drops them from memory (a shard handover). */
+  passivateWhere(matches: (ref: ActorRef) => boolean): Promise<void>;
   /** Waits for every accepted message to finish, then passivates everything. */
   stop(): Promise<void>;
 }
@@ -200,6 +202,11 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       return live.size;
     },
     isLive: (ref) => live.has(keyOf(ref)),
+    async passivateWhere(matches) {
+      const leaving = [...live].filter(([, actor]) => matches(actor.ref));
+      await Promise.all(leaving.map(([, actor]) => actor.mailbox.drained()));
+      for (const [key, actor] of leaving) if (actor.mailbox.idle) passivate(key, actor);
+    },
     async stop() {
       await Promise.all([...live.values()].map((actor) => actor.mailbox.drained()));
       for (const [key, actor] of live) passivate(key, actor);

@@ -77,7 +77,10 @@ export interface Served {
 
 /** Request/reply to the node hosting an actor. Failures arrive as typed TrackOpsErrors. */
 export interface TransportPort {
+  /** Serves every actor (a single node, or tests). */
   serve(handler: DeliveryHandler): Promise<Served>;
+  /** Serves the actors of one shard (a node that leased it). */
+  serveShard(shard: number, handler: DeliveryHandler): Promise<Served>;
   request(ref: ActorRef, envelope: Envelope, options?: { timeoutMs?: number }): Promise<DeliveryResult>;
 }
 

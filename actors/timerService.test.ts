@@ -22,6 +22,7 @@ function transport(
   return {
     sent,
     serve: async () => ({ stop: async () => undefined }),
+    serveShard: async () => ({ stop: async () => undefined }),
     request: (_ref, envelope) => {
       sent.push(envelope);
       return answer(envelope);

@@ -10,8 +10,9 @@ import { actorSubject } from './subjects.ts';
 const turnsNamespace = (namespace: string): string => `${namespace}.turns`;
 
 export function turnSubject(namespace: string, ref: ActorRef): string {
-  return actorSubject(turnsNamespace(namespace), ref).replace(
-    `${turnsNamespace(namespace)}.actor.`,
+  // The same token encoding as actor subjects, without a shard: viewers do not know (or care) where it runs.
+  return actorSubject(turnsNamespace(namespace), ref, 0).replace(
+    `${turnsNamespace(namespace)}.actor.0.`,
     `${turnsNamespace(namespace)}.`,
   );
 }

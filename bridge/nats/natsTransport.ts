@@ -1,6 +1,6 @@
 import { type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { type ActorRef, envelopeSchema, formatRef } from '../../actors/envelope.ts';
+import { type ActorRef, type Envelope, envelopeSchema, formatRef } from '../../actors/envelope.ts';
 import {
   errorFromPayload,
   errorPayloadSchema,
@@ -10,7 +10,8 @@ import {
   toTrackOpsError,
 } from '../../actors/errors.ts';
 import type { DeliveryHandler, DeliveryResult, Logger, Served, TransportPort } from '../../actors/ports.ts';
-import { actorSubject, allActorsSubject, refFromSubject } from './subjects.ts';
+import { shardOf } from '../../actors/shards.ts';
+import { actorSubject, allActorsSubject, refFromSubject, shardSubject } from './subjects.ts';
 
 /**
  * TransportPort over NATS request/reply. The request body is the envelope; the reply is either the persisted
@@ -37,6 +38,8 @@ export interface NatsTransportOptions {
   readonly namespace: string;
   readonly logger: Logger;
   readonly defaultTimeoutMs: number;
+  /** How many shards actor ids map to (the same on every node). */
+  readonly shards: number;
 }
 
 export function createNatsTransport(options: NatsTransportOptions): TransportPort {
@@ -57,42 +60,64 @@ export function createNatsTransport(options: NatsTransportOptions): TransportPor
     }
   }
 
+  function subscribe(subject: string, handler: DeliveryHandler, queue?: string): Served {
+    const subscription = connection.subscribe(subject, {
+      ...(queue ? { queue } : {}),
+      callback: (error, message) => {
+        if (error) {
+          logger.error({ err: error }, 'actor subscription failed');
+          return;
+        }
+        // Not awaited: each actor's mailbox orders its own messages; different actors run concurrently.
+        void answer(handler, message.subject, message.data).then((reply) => {
+          if (!reply.ok && reply.error.code === 'INTERNAL')
+            logger.error({ error: reply.error }, 'actor turn failed');
+          message.respond(JSON.stringify(reply));
+        });
+      },
+    });
+    return {
+      async stop() {
+        // Drain: requests already received are answered before the subscription closes.
+        await subscription.drain();
+      },
+    };
+  }
+
+  /** One request; a shard with no holder (mid-handover) is retried with backoff until the deadline. */
+  async function requestOnce(ref: ActorRef, envelope: Envelope, timeoutMs: number): Promise<unknown> {
+    const subject = actorSubject(namespace, ref, shardOf(ref, options.shards));
+    const deadline = Date.now() + timeoutMs;
+    for (let backoffMs = 25; ; backoffMs = Math.min(backoffMs * 2, 500)) {
+      try {
+        const message = await connection.request(subject, JSON.stringify(envelope), {
+          timeout: Math.max(1, deadline - Date.now()),
+        });
+        return message.json();
+      } catch (error) {
+        const noResponders = error instanceof RequestError && error.isNoResponders();
+        if (!noResponders || Date.now() + backoffMs >= deadline) throw transportError(ref, timeoutMs, error);
+        await new Promise((resolve) => setTimeout(resolve, backoffMs));
+      }
+    }
+  }
+
   return {
     async serve(handler): Promise<Served> {
-      const subscription = connection.subscribe(allActorsSubject(namespace), {
-        queue: `${namespace}.runtime`,
-        callback: (error, message) => {
-          if (error) {
-            logger.error({ err: error }, 'actor subscription failed');
-            return;
-          }
-          // Not awaited: each actor's mailbox orders its own messages; different actors run concurrently.
-          void answer(handler, message.subject, message.data).then((reply) => {
-            if (!reply.ok && reply.error.code === 'INTERNAL')
-              logger.error({ error: reply.error }, 'actor turn failed');
-            message.respond(JSON.stringify(reply));
-          });
-        },
-      });
+      const served = subscribe(allActorsSubject(namespace), handler, `${namespace}.runtime`);
       await connection.flush();
-      return {
-        async stop() {
-          await subscription.drain();
-        },
-      };
+      return served;
+    },
+
+    async serveShard(shard, handler): Promise<Served> {
+      const served = subscribe(shardSubject(namespace, shard), handler);
+      await connection.flush();
+      return served;
     },
 
     async request(ref: ActorRef, envelope, requestOptions): Promise<DeliveryResult> {
       const timeout = requestOptions?.timeoutMs ?? options.defaultTimeoutMs;
-      let data: unknown;
-      try {
-        const message = await connection.request(actorSubject(namespace, ref), JSON.stringify(envelope), {
-          timeout,
-        });
-        data = message.json();
-      } catch (error) {
-        throw transportError(ref, timeout, error);
-      }
+      const data = await requestOnce(ref, envelope, timeout);
       const reply = replySchema.safeParse(data);
       if (!reply.success)
         throw new InternalError(`malformed reply from ${formatRef(ref)}`, { issues: reply.error.issues });

@@ -82,6 +82,7 @@ describe('when 50 accepted commands hit one actor at once over NATS', () => {
       namespace: sut.config.TRACKOPS_NAMESPACE,
       logger: silentLogger,
       defaultTimeoutMs: 15_000,
+      shards: sut.config.SHARDS,
     });
     const replies = await Promise.all(
       Array.from({ length: 50 }, (_, index) =>

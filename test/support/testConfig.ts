@@ -12,6 +12,8 @@ export const TEST_ENV = {
   PORT: '0',
   ROUTER_RETRY_INITIAL_MS: '50',
   ROUTER_RETRY_MAX_MS: '200',
+  // A killed test node's leases move to the next one quickly.
+  LEASE_TTL_MS: '3000',
 } as const;
 
 export function testConfig(overrides: Record<string, string> = {}): Config {

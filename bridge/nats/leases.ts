@@ -1,0 +1,146 @@
+import { type KV, Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '../../actors/ports.ts';
+import { targetOwner } from '../../actors/shards.ts';
+
+/**
+ * Leases on named resources (the actor shards, and `relay`), kept in NATS JetStream KV. A node announces itself in
+ * the members bucket; every node computes the same target owner for each resource (rendezvous hashing over the live
+ * members) and acquires its targets with create-if-absent, renews them with compare-and-set on the revision, and
+ * releases the ones that should move after draining them. A lease left by a dead node expires with the bucket TTL.
+ * Two holders at once cannot happen through the KV; if a paused node wakes with an expired lease, its renewal fails,
+ * and PostgreSQL's version check rejects any turn it still tries (the fence).
+ */
+export interface LeaseOptions {
+  readonly connection: NatsConnection;
+  readonly namespace: string;
+  readonly nodeId: string;
+  readonly resources: readonly string[];
+  readonly ttlMs: number;
+  readonly logger: Logger;
+  /** Start serving the resource (subscribe, start the relay). */
+  readonly onAcquire: (resource: string) => Promise<void>;
+  /** Stop serving it: drain in-flight work, passivate. Called before a release, and when a lease is lost. */
+  readonly onRelease: (resource: string) => Promise<void>;
+}
+
+export interface Leases {
+  start(): Promise<void>;
+  /** Releases everything (draining first) and leaves the membership, so the others take over at once. */
+  stop(): Promise<void>;
+  holds(resource: string): boolean;
+  held(): string[];
+  /** One pass of the lease loop (tests call it to converge without waiting). */
+  rebalance(): Promise<void>;
+}
+
+export function createLeases(options: LeaseOptions): Leases {
+  const { nodeId, logger } = options;
+  const held = new Map<string, number>();
+  let members: KV | undefined;
+  let leases: KV | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  async function openBuckets(): Promise<void> {
+    const kvm = new Kvm(options.connection);
+    const bucket = (name: string) =>
+      kvm.create(`${options.namespace}_${name}`, { ttl: options.ttlMs, history: 1 });
+    members = await bucket('members');
+    leases = await bucket('leases');
+  }
+
+  async function liveMembers(): Promise<string[]> {
+    const names: string[] = [];
+    for await (const key of await (members as KV).keys()) names.push(key);
+    return names.includes(nodeId) ? names : [...names, nodeId];
+  }
+
+  async function renew(resource: string, revision: number): Promise<void> {
+    try {
+      held.set(resource, await (leases as KV).update(resource, nodeId, revision));
+    } catch (error) {
+      logger.warn({ resource, err: error }, 'lease lost; stopping to serve it');
+      held.delete(resource);
+      await options.onRelease(resource);
+    }
+  }
+
+  async function release(resource: string): Promise<void> {
+    await options.onRelease(resource);
+    const revision = held.get(resource);
+    held.delete(resource);
+    await (leases as KV)
+      .delete(resource, revision === undefined ? {} : { previousSeq: revision })
+      .catch(() => undefined);
+  }
+
+  async function acquire(resource: string): Promise<void> {
+    let revision: number;
+    try {
+      revision = await (leases as KV).create(resource, nodeId);
+    } catch {
+      return; // someone holds it: it will be released, or expire
+    }
+    held.set(resource, revision);
+    await options.onAcquire(resource);
+  }
+
+  async function rebalance(): Promise<void> {
+    if (stopped || !members || !leases) return;
+    await members.put(nodeId, new Date().toISOString());
+    const nodes = await liveMembers();
+    for (const [resource, revision] of [...held]) await renew(resource, revision);
+    for (const resource of options.resources) {
+      const mine = targetOwner(resource.length > 0 ? hashIndex(resource) : 0, nodes) === nodeId;
+      if (held.has(resource) && !mine) await release(resource);
+      else if (!held.has(resource) && mine) await acquire(resource);
+    }
+  }
+
+  function schedule(): void {
+    timer = setTimeout(
+      () => {
+        running = rebalance()
+          .catch((error: unknown) => logger.warn({ err: error }, 'lease pass failed; trying again'))
+          .finally(() => {
+            if (!stopped) schedule();
+          });
+      },
+      Math.max(100, Math.floor(options.ttlMs / 3)),
+    );
+    timer.unref();
+  }
+
+  return {
+    async start() {
+      await openBuckets();
+      await rebalance();
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      for (const resource of [...held.keys()]) await release(resource);
+      await members?.delete(nodeId).catch(() => undefined);
+    },
+    holds: (resource) => held.has(resource),
+    held: () => [...held.keys()],
+    rebalance: () => {
+      running = running.then(rebalance);
+      return running;
+    },
+  };
+}
+
+/** Resource names are `shard-<n>` or a singleton name; each gets a stable index for rendezvous hashing. */
+function hashIndex(resource: string): number {
+  const shard = /^shard-(\d+)$/.exec(resource);
+  if (shard?.[1]) return Number(shard[1]);
+  let hash = 7;
+  for (let index = 0; index < resource.length; index += 1)
+    hash = (hash * 31 + resource.charCodeAt(index)) >>> 0;
+  return 1_000_000 + (hash % 1_000_000);
+}
