@@ -54,12 +54,15 @@ export function createDeadLetterStore(orm: MikroORM) {
     async list(filter: {
       topic?: string;
       status?: DeadLetterView['status'];
+      /** The record key: an order id, a SKU. */
+      key?: string;
       limit: number;
     }): Promise<DeadLetterView[]> {
       const rows = await em().find(
         DeadLetter,
         {
           ...(filter.topic ? { topic: filter.topic } : {}),
+          ...(filter.key ? { key: filter.key } : {}),
           ...(filter.status ? { status: filter.status } : {}),
         },
         { orderBy: { failedAt: 'asc', offset: 'asc' }, limit: filter.limit },

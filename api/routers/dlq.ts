@@ -22,6 +22,8 @@ export const listDeadLettersInput = z
   .object({
     topic: topicInput.optional(),
     status: z.enum(DEAD_LETTER_STATUSES).optional(),
+    /** Only the dead letters of this record key (an order id, a SKU). */
+    key: z.string().min(1).max(500).optional(),
     limit: z.number().int().min(1).max(500).default(50),
   })
   .default({ limit: 50 });
@@ -89,6 +91,7 @@ export const dlqRouter = router({
       limit: input.limit,
       ...(input.topic !== undefined ? { topic: input.topic } : {}),
       ...(input.status !== undefined ? { status: input.status } : {}),
+      ...(input.key !== undefined ? { key: input.key } : {}),
     }),
   ),
 

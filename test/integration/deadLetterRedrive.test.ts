@@ -48,7 +48,7 @@ describe('when a routed record keeps failing', () => {
       });
 
       const [mirrored] = await routerOnly.client.dlq.list
-        .query({ topic: 'shipment.events', status: 'parked' })
+        .query({ topic: 'shipment.events', status: 'parked', key: id })
         .then((rows) => rows.filter((row) => row.key === id));
       expect(mirrored).toMatchObject({ reasonCode: 'TRANSPORT_UNAVAILABLE', attempts: 3, status: 'parked' });
 
@@ -65,7 +65,7 @@ describe('when a routed record keeps failing', () => {
       await full.client.dlq.redrive.mutate({ topic: 'shipment.events' });
       const again = await full.client.orders.get.query({ id });
       expect(again.version).toBe(order.version);
-      const [after] = (await full.client.dlq.list.query({ topic: 'shipment.events' })).filter(
+      const [after] = (await full.client.dlq.list.query({ topic: 'shipment.events', key: id })).filter(
         (row) => row.key === id,
       );
       expect(after).toMatchObject({ status: 'redriven' });
