@@ -66,10 +66,10 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
   });
   const stopping = new AbortController();
 
-  async function handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
+  async function handle({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
     const base = names.base(topic) ?? topic;
     const record = consumedRecord(base, partition, message);
-    const outcome = await deliver(record);
+    const outcome = await deliver(record, heartbeat);
     if (outcome.kind === 'dead_lettered') {
       const { failure } = outcome;
       logger.warn(
@@ -96,7 +96,8 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
     await options.publish(answer.topic, [recordOf(answer.key, answer.envelope, new Date())]);
   }
 
-  async function deliver(record: ConsumedRecord): Promise<Outcome> {
+  /** `heartbeat` keeps the group membership alive while one record is retried for longer than the session. */
+  async function deliver(record: ConsumedRecord, heartbeat?: () => Promise<void>): Promise<Outcome> {
     let attempts = 0;
     let delivery: Delivery | undefined;
     let route: Route | undefined;
@@ -122,11 +123,13 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
           minTimeout: options.retry.initialMs,
           maxTimeout: options.retry.maxMs,
           signal: stopping.signal,
-          onFailedAttempt: (error) =>
+          onFailedAttempt: async (error) => {
             logger.warn(
               { actor: formatRef(ref), attempt: error.attemptNumber, err: error },
               'delivery failed; retrying',
-            ),
+            );
+            await heartbeat?.().catch(() => undefined);
+          },
         },
       );
       return { kind: 'persisted' };
