@@ -1,0 +1,119 @@
+import type { ChildProcess } from 'node:child_process';
+import { expect } from 'vitest';
+import { startChildRuntime } from './childProcess.ts';
+import { orderFor, stockedSku } from './sagaFixtures.ts';
+import { query } from './sql.ts';
+import { startTestSystem, type TestSystem } from './testSystem.ts';
+import { waitFor } from './waitFor.ts';
+
+/**
+ * A cluster of TrackOps nodes, each in its own process, plus an in-process API client that hosts nothing; and the
+ * invariants every cluster test checks once its orders settled.
+ */
+export interface TestCluster {
+  readonly api: TestSystem;
+  readonly nodes: Map<string, ChildProcess>;
+  startNode(nodeId: string, env?: Record<string, string>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(
+  nodeIds: string[],
+  env: Record<string, string> = {},
+): Promise<TestCluster> {
+  const nodes = new Map<string, ChildProcess>();
+  const startNode = async (nodeId: string, extra: Record<string, string> = {}) => {
+    const { child } = await startChildRuntime({ env: { ...env, ...extra, NODE_ID: nodeId } });
+    nodes.set(nodeId, child);
+  };
+  await Promise.all(nodeIds.map((nodeId) => startNode(nodeId)));
+  const api = await startTestSystem({ actors: false, router: false, relay: false, timers: false, env });
+  return {
+    api,
+    nodes,
+    startNode,
+    async stop() {
+      for (const child of nodes.values()) child.kill('SIGKILL');
+      await api.stop();
+    },
+  };
+}
+
+/** Creates `count` two-SKU orders over `skus`, all at once; returns their ids. */
+export async function placeOrders(api: TestSystem, skus: string[], count: number): Promise<string[]> {
+  const line = (index: number) => ({ sku: skus[index % skus.length] ?? '', quantity: 1 });
+  const orders = await Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      api.client.orders.create.mutate(orderFor([line(index), line(index + 1)])),
+    ),
+  );
+  return orders.map((order) => order.id);
+}
+
+export const stockSkus = (api: TestSystem, count: number, quantity: number) =>
+  Promise.all(Array.from({ length: count }, () => stockedSku(api.client, quantity, 'CLU')));
+
+/**
+ * Waits until every order settled, then checks: effects exist exactly as each outcome requires, stock is
+ * conserved, and no actor was written twice or skipped a version (version = number of messages applied).
+ */
+export async function expectSettledConsistently(
+  api: TestSystem,
+  run: { ids: string[]; skus: string[]; stockPerSku: number; timeoutMs?: number },
+): Promise<void> {
+  const { ids, skus } = run;
+  const { orm } = api.trackops;
+  await waitFor(
+    async () => {
+      const [settled] = await query<{ n: number }>(
+        orm,
+        "select count(*)::int as n from orders where id in (?) and status in ('CONFIRMED', 'CANCELLED')",
+        [ids],
+      );
+      return settled?.n === ids.length;
+    },
+    { what: `all ${ids.length} orders settled`, timeoutMs: run.timeoutMs ?? 240_000, intervalMs: 1000 },
+  );
+  const orders = await query<{ id: string; status: string; cancellation_reason: string | null }>(
+    orm,
+    'select id, status, cancellation_reason from orders where id in (?)',
+    [ids],
+  );
+  const confirmed = orders.filter((order) => order.status === 'CONFIRMED').map((order) => order.id);
+  for (const order of orders.filter((row) => row.status === 'CANCELLED'))
+    expect(order.cancellation_reason).toBeTruthy();
+
+  const held = await query<{ order_id: string; n: number }>(
+    orm,
+    "select order_id, count(*)::int as n from inventory_reservations where order_id in (?) and status = 'held' group by order_id",
+    [ids],
+  );
+  expect(new Map(held.map((row) => [row.order_id, row.n]))).toEqual(new Map(confirmed.map((id) => [id, 2])));
+  const charges = await query<{ n: number }>(
+    orm,
+    "select count(*)::int as n from outbox_events where aggregateid in (?) and type = 'payment.processed' group by aggregateid",
+    [ids],
+  );
+  for (const row of charges) expect(row.n).toBe(1);
+  const charged = await query<{ order_id: string }>(
+    orm,
+    "select order_id from payments where order_id in (?) and status = 'CHARGED'",
+    [ids],
+  );
+  expect(new Set(charged.map((row) => row.order_id))).toEqual(new Set(confirmed));
+
+  for (const sku of skus) {
+    const item = await api.client.inventory.items.get.query({ sku });
+    expect(item.available + item.reserved).toBe(run.stockPerSku);
+    expect(item.available).toBeGreaterThanOrEqual(0);
+  }
+
+  const gaps = await query<{ actor_type: string; actor_id: string }>(
+    orm,
+    `select s.actor_type, s.actor_id from actor_state s
+      where (s.actor_id in (?) or s.actor_id in (?))
+        and s.version <> (select count(*) from processed_messages p where p.actor_type = s.actor_type and p.actor_id = s.actor_id)`,
+    [ids, skus],
+  );
+  expect(gaps).toEqual([]);
+}
