@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { createTrackOpsClient, type TrackOpsClient } from '../api/client.ts';
+import { CliFailure, registerNodeCommand } from './commands/node.ts';
 import { registerOrderCommands } from './commands/orders.ts';
 import { describeFailure, EXIT } from './exitCodes.ts';
 
@@ -28,6 +29,7 @@ export function createProgram(write: (text: string) => void = (text) => process.
       if (!readiness.ready) process.exitCode = EXIT.unavailable;
     });
   registerOrderCommands(program, run);
+  registerNodeCommand(program, write);
   return program;
 }
 
@@ -37,6 +39,10 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? EXIT.ok);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof CliFailure) {
+      process.stderr.write(`trackops: ${error.message}\n`);
+      return error.exitCode;
+    }
     const failure = describeFailure(error);
     process.stderr.write(`trackops: ${failure.message}\n`);
     return failure.exitCode;

@@ -1,14 +1,20 @@
-import { loadConfig } from '../config.ts';
+import { parseArgs } from 'node:util';
+import { type Config, loadConfig } from '../config.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { bootstrap } from '../main.ts';
+import { createCluster, describeExit, type NodeExit, nodeSpecs } from './cluster.ts';
 import { ensureInfrastructure } from './infrastructure.ts';
 
 /**
  * `npm start`: brings up what is missing (Kafka broker, local PostgreSQL/Redis/NATS), applies migrations, starts
  * the runtime and the API, and stays in the foreground until Ctrl-C; then stops everything it started.
+ * `--nodes N` (or TRACKOPS_NODES=N) with N > 1 starts N nodes as child processes instead (scripts/cluster.ts),
+ * on ports PORT, PORT+1, …, sharing the infrastructure, which is brought up and migrated once.
  */
 async function main(): Promise<void> {
+  const nodes = nodeCount(process.argv.slice(2), process.env['TRACKOPS_NODES']);
   const config = loadConfig();
+  if (nodes > 1) return runCluster(config, nodes);
   const infrastructure = await ensureInfrastructure(config);
   let trackops: Awaited<ReturnType<typeof bootstrap>>;
   try {
@@ -37,6 +43,96 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+class UsageError extends Error {}
+
+/** `--nodes N` wins over TRACKOPS_NODES; the default is one node, in this process. */
+function nodeCount(argv: string[], env: string | undefined): number {
+  let values: { nodes?: string | undefined };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { nodes: { type: 'string' } }, strict: true }));
+  } catch (error) {
+    throw new UsageError(
+      `${error instanceof Error ? error.message : error} (usage: npm start -- [--nodes N])`,
+    );
+  }
+  const raw = values.nodes ?? env ?? '1';
+  const count = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || count < 1) {
+    throw new UsageError(
+      `the node count (--nodes or TRACKOPS_NODES) must be a whole number ≥ 1, not "${raw}"`,
+    );
+  }
+  return count;
+}
+
+/**
+ * N nodes as child processes on shared infrastructure. Ctrl-C/SIGTERM goes to every node; once all have exited,
+ * the infrastructure this run started is stopped. A node that dies is reported and not restarted.
+ */
+async function runCluster(config: Config, count: number): Promise<void> {
+  nodeSpecs(count, config.PORT); // a bad port range fails here, before anything starts
+  const infrastructure = await ensureInfrastructure(config);
+  try {
+    const applied = await migrateDatabase(config.DATABASE_URL);
+    console.error(`migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
+  } catch (error) {
+    await infrastructure.stop();
+    throw error;
+  }
+
+  let up = false;
+  let finishing: Promise<void> | undefined;
+  const finish = (reason: string, stopNodes: NodeJS.Signals | undefined, failed = false): Promise<void> => {
+    finishing ??= (async () => {
+      console.error(reason);
+      const exits = stopNodes ? await cluster.stop(stopNodes) : [];
+      for (const exit of exits) {
+        console.error(
+          `${exit.id}: ${exit.clean ? 'stopped' : `did not stop cleanly (${describeExit(exit)})`}`,
+        );
+      }
+      await infrastructure.stop();
+      const clean = !failed && exits.every((exit) => exit.clean) && cluster.unexpectedExits.length === 0;
+      console.error(clean ? 'stopped' : 'stopped; not every node ended cleanly (see above)');
+      process.exit(clean ? 0 : 1);
+    })();
+    return finishing;
+  };
+  const cluster = createCluster({
+    count,
+    basePort: config.PORT,
+    onUnexpectedExit: (exit: NodeExit, running: number) => {
+      if (!up) return; // start() fails with the reason, and everything is stopped
+      console.error(
+        [
+          '',
+          `!!! ${exit.id} EXITED UNEXPECTEDLY (${describeExit(exit)}). It is not restarted.`,
+          running > 0
+            ? `!!! ${running} node(s) keep running; its shards move to them within LEASE_TTL_MS (${config.LEASE_TTL_MS} ms).`
+            : '!!! no node is left.',
+          '',
+        ].join('\n'),
+      );
+      if (running === 0) void finish('every node has exited: stopping the infrastructure', undefined, true);
+    },
+  });
+  process.on('SIGINT', () => void finish('SIGINT: stopping every node', 'SIGINT'));
+  process.on('SIGTERM', () => void finish('SIGTERM: stopping every node', 'SIGTERM'));
+
+  let started: Awaited<ReturnType<typeof cluster.start>>;
+  try {
+    started = await cluster.start();
+  } catch (error) {
+    if (finishing) return; // a signal arrived during start-up; finish() stops everything and exits
+    console.error(`the cluster did not start: ${error instanceof Error ? error.message : error}`);
+    await finish('stopping the nodes that started', 'SIGTERM', true);
+    return;
+  }
+  up = true;
+  for (const node of started) console.log(`${node.id}: ${node.url}`);
+  console.log(`TrackOps: ${started.length} nodes share the actors. Ctrl-C stops them all.`);
+}
+
 main().catch((error: unknown) => {
   const code = (error as { code?: string }).code;
   if (code === 'EADDRINUSE') {
@@ -46,5 +142,5 @@ main().catch((error: unknown) => {
   } else {
     console.error(error instanceof Error ? error.message : error);
   }
-  process.exit(1);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -37,10 +37,13 @@ export interface Leases {
 export function createLeases(options: LeaseOptions): Leases {
   const { nodeId, logger } = options;
   const held = new Map<string, number>();
+  /** Resources being drained for a handover: still ours (and renewed) until their lease is deleted. */
+  const releasing = new Set<string>();
   let members: KV | undefined;
   let leases: KV | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  const timers = new Set<NodeJS.Timeout>();
   let running: Promise<void> = Promise.resolve();
+  let renewing: Promise<void> = Promise.resolve();
   let stopped = false;
 
   async function openBuckets(): Promise<void> {
@@ -61,6 +64,7 @@ export function createLeases(options: LeaseOptions): Leases {
     try {
       held.set(resource, await (leases as KV).update(resource, nodeId, revision));
     } catch (error) {
+      if (releasing.has(resource)) return; // being handed over already
       logger.warn({ resource, err: error }, 'lease lost; stopping to serve it');
       held.delete(resource);
       await options.onRelease(resource);
@@ -68,12 +72,14 @@ export function createLeases(options: LeaseOptions): Leases {
   }
 
   async function release(resource: string): Promise<void> {
+    releasing.add(resource);
     await options.onRelease(resource);
     const revision = held.get(resource);
     held.delete(resource);
     await (leases as KV)
       .delete(resource, revision === undefined ? {} : { previousSeq: revision })
       .catch(() => undefined);
+    releasing.delete(resource);
   }
 
   async function acquire(resource: string): Promise<void> {
@@ -87,11 +93,16 @@ export function createLeases(options: LeaseOptions): Leases {
     await options.onAcquire(resource);
   }
 
-  async function rebalance(): Promise<void> {
+  /** Renewals run on their own beat: a slow handover (draining a busy shard) must not let other leases expire. */
+  async function renewAll(): Promise<void> {
     if (stopped || !members || !leases) return;
     await members.put(nodeId, new Date().toISOString());
+    await Promise.all([...held].map(([resource, revision]) => renew(resource, revision)));
+  }
+
+  async function rebalance(): Promise<void> {
+    if (stopped || !members || !leases) return;
     const nodes = await liveMembers();
-    for (const [resource, revision] of [...held]) await renew(resource, revision);
     for (const resource of options.resources) {
       const mine = targetOwner(resource.length > 0 ? hashIndex(resource) : 0, nodes) === nodeId;
       if (held.has(resource) && !mine) await release(resource);
@@ -99,30 +110,40 @@ export function createLeases(options: LeaseOptions): Leases {
     }
   }
 
-  function schedule(): void {
-    timer = setTimeout(
-      () => {
-        running = rebalance()
-          .catch((error: unknown) => logger.warn({ err: error }, 'lease pass failed; trying again'))
+  const beat = Math.max(100, Math.floor(options.ttlMs / 3));
+
+  /** Runs `pass` every beat, one at a time, until stopped. */
+  function every(pass: () => Promise<void>, what: string, track: (running: Promise<void>) => void): void {
+    const tick = setTimeout(() => {
+      track(
+        pass()
+          .catch((error: unknown) => logger.warn({ err: error }, `${what} failed; trying again`))
           .finally(() => {
-            if (!stopped) schedule();
-          });
-      },
-      Math.max(100, Math.floor(options.ttlMs / 3)),
-    );
-    timer.unref();
+            if (!stopped) every(pass, what, track);
+          }),
+      );
+    }, beat);
+    tick.unref();
+    timers.add(tick);
   }
 
   return {
     async start() {
       await openBuckets();
+      await renewAll();
       await rebalance();
-      schedule();
+      every(rebalance, 'lease pass', (pass) => {
+        running = pass;
+      });
+      every(renewAll, 'lease renewal', (pass) => {
+        renewing = pass;
+      });
     },
     async stop() {
       stopped = true;
-      clearTimeout(timer);
+      for (const tick of timers) clearTimeout(tick);
       await running;
+      await renewing;
       for (const resource of [...held.keys()]) await release(resource);
       await members?.delete(nodeId).catch(() => undefined);
     },

@@ -7,7 +7,7 @@ import { testConfig } from './testConfig.ts';
 
 const options = JSON.parse(process.env['TRACKOPS_TEST_OPTIONS'] ?? '{}') as BootstrapOptions;
 const crashOnKey = process.env['CRASH_ON_KEY'];
-const trackops = await bootstrap(testConfig({ NODE_ID: `child-${process.pid}` }), {
+const trackops = await bootstrap(testConfig({ NODE_ID: process.env['NODE_ID'] ?? `child-${process.pid}` }), {
   ...options,
   ...(crashOnKey
     ? {

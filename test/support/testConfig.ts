@@ -13,7 +13,7 @@ export const TEST_ENV = {
   ROUTER_RETRY_INITIAL_MS: '50',
   ROUTER_RETRY_MAX_MS: '200',
   // A killed test node's leases move to the next one quickly.
-  LEASE_TTL_MS: '3000',
+  LEASE_TTL_MS: '4000',
 } as const;
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
