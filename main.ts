@@ -108,6 +108,14 @@ async function assemble(
     idleMs: config.ACTOR_IDLE_MS,
     maxLive: config.ACTOR_MAX_LIVE,
     placement,
+    onActivated: (ref, source) => {
+      metrics.activations.inc({ actor_type: ref.type, source });
+      metrics.liveActors.set(system.liveCount);
+    },
+    onPassivated: (ref) => {
+      metrics.passivations.inc({ actor_type: ref.type });
+      metrics.liveActors.set(system.liveCount);
+    },
     onTurnCommitted: (turn) => {
       metrics.turns.inc({ actor_type: turn.ref.type });
       live.publish(turnCommitted(turn));

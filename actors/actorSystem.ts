@@ -35,6 +35,9 @@ export interface ActorSystemOptions {
   /** How often a turn is recomputed after losing a version race before the stale-writer error surfaces. */
   readonly maxStaleRetries?: number;
   readonly onTurnCommitted?: (turn: Turn) => void;
+  /** An actor was loaded into memory: from the cache, from the store, or not found (a new actor). */
+  readonly onActivated?: (ref: ActorRef, source: 'cache' | 'store' | 'none') => void;
+  readonly onPassivated?: (ref: ActorRef) => void;
 }
 
 export interface ActorSystem {
@@ -101,7 +104,10 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
 
   function passivate(key: string, actor: LiveActor): void {
     clock.clearTimeout(actor.idleTimer);
-    if (live.get(key) === actor) live.delete(key);
+    if (live.get(key) === actor) {
+      live.delete(key);
+      options.onPassivated?.(actor.ref);
+    }
   }
 
   function scheduleIdle(actor: LiveActor): void {
@@ -161,6 +167,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
   /** Loads the actor; true when the state came from the store (authoritative), false when from the cache. */
   async function load(actor: LiveActor, bypassCache: boolean): Promise<boolean> {
     const loaded = await loadActor(ports, actor.definition, { ref: actor.ref, bypassCache });
+    options.onActivated?.(actor.ref, loaded.fromCache ? 'cache' : loaded.stored ? 'store' : 'none');
     actor.stored = loaded.stored;
     actor.loaded = true;
     return !loaded.fromCache;

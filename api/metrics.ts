@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one TrackOps process, served at `/metrics`. */
 export function createMetrics() {
@@ -9,6 +9,23 @@ export function createMetrics() {
     turns: new Counter({
       name: 'trackops_turns_total',
       help: 'Actor turns committed, by actor type',
+      labelNames: ['actor_type'] as const,
+      registers: [registry],
+    }),
+    liveActors: new Gauge({
+      name: 'trackops_live_actors',
+      help: 'Actors held in memory on this node (capped by ACTOR_MAX_LIVE)',
+      registers: [registry],
+    }),
+    activations: new Counter({
+      name: 'trackops_actor_activations_total',
+      help: 'Actors loaded into memory, by source (cache = Redis, store = PostgreSQL, none = new actor)',
+      labelNames: ['actor_type', 'source'] as const,
+      registers: [registry],
+    }),
+    passivations: new Counter({
+      name: 'trackops_actor_passivations_total',
+      help: 'Actors dropped from memory (idle, over the cap, or a shard handover)',
       labelNames: ['actor_type'] as const,
       registers: [registry],
     }),

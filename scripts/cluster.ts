@@ -83,10 +83,13 @@ export function createCluster(options: ClusterOptions): Cluster {
 
   function launch(spec: NodeSpec): { node: RunningNode; listening: Promise<StartedNode> } {
     // The CLI registers tsx itself; the node inherits this environment, so it uses the same infrastructure.
+    // Its own process group: a Ctrl-C reaches the nodes once, forwarded by stop(), not also from the terminal.
+    // The IPC channel is how a node notices that this process died without stopping it: it then stops itself.
     const child = spawn(process.execPath, [CLI, 'node', '--node-id', spec.id, '--port', String(spec.port)], {
       cwd: ROOT,
       env: process.env,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     const exited = new Promise<NodeExit>((resolve) => {
       child.once('exit', (code, signal) => {

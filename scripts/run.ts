@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config.ts';
 import { migrateDatabase } from '../db/migrate.ts';
@@ -45,6 +46,9 @@ async function main(): Promise<void> {
 
 class UsageError extends Error {}
 
+/** Longer than the tsx wrapper's signal relay takes (two 30 ms waits); see runCluster. */
+const SIGNAL_SETTLE_MS = 300;
+
 /** `--nodes N` wins over TRACKOPS_NODES; the default is one node, in this process. */
 function nodeCount(argv: string[], env: string | undefined): number {
   let values: { nodes?: string | undefined };
@@ -82,17 +86,22 @@ async function runCluster(config: Config, count: number): Promise<void> {
 
   let up = false;
   let finishing: Promise<void> | undefined;
-  const finish = (reason: string, stopNodes: NodeJS.Signals | undefined, failed = false): Promise<void> => {
+  /** Once: stops the nodes that run, then the infrastructure this run started, and exits. */
+  const finish = (
+    reason: string,
+    how: { signal?: NodeJS.Signals; settleMs?: number; failed?: boolean },
+  ): Promise<void> => {
     finishing ??= (async () => {
       console.error(reason);
-      const exits = stopNodes ? await cluster.stop(stopNodes) : [];
+      if (how.settleMs) await delay(how.settleMs);
+      const exits = how.signal ? await cluster.stop(how.signal) : [];
       for (const exit of exits) {
         console.error(
           `${exit.id}: ${exit.clean ? 'stopped' : `did not stop cleanly (${describeExit(exit)})`}`,
         );
       }
       await infrastructure.stop();
-      const clean = !failed && exits.every((exit) => exit.clean) && cluster.unexpectedExits.length === 0;
+      const clean = !how.failed && exits.every((exit) => exit.clean) && cluster.unexpectedExits.length === 0;
       console.error(clean ? 'stopped' : 'stopped; not every node ended cleanly (see above)');
       process.exit(clean ? 0 : 1);
     })();
@@ -113,11 +122,17 @@ async function runCluster(config: Config, count: number): Promise<void> {
           '',
         ].join('\n'),
       );
-      if (running === 0) void finish('every node has exited: stopping the infrastructure', undefined, true);
+      if (running === 0) void finish('every node has exited: stopping the infrastructure', { failed: true });
     },
   });
-  process.on('SIGINT', () => void finish('SIGINT: stopping every node', 'SIGINT'));
-  process.on('SIGTERM', () => void finish('SIGTERM: stopping every node', 'SIGTERM'));
+  // The nodes have process groups of their own, so a signal reaches them only through this forwarding. It waits a
+  // moment first: the tsx wrapper running this file re-sends a signal that reaches it twice (from the terminal and
+  // from start.mjs) and SIGKILLs this process unless it acknowledges within 30 ms; N nodes busy stopping must not
+  // starve it of CPU during that window.
+  const onSignal = (signal: NodeJS.Signals) =>
+    void finish(`${signal}: stopping every node`, { signal, settleMs: SIGNAL_SETTLE_MS });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   let started: Awaited<ReturnType<typeof cluster.start>>;
   try {
@@ -125,7 +140,7 @@ async function runCluster(config: Config, count: number): Promise<void> {
   } catch (error) {
     if (finishing) return; // a signal arrived during start-up; finish() stops everything and exits
     console.error(`the cluster did not start: ${error instanceof Error ? error.message : error}`);
-    await finish('stopping the nodes that started', 'SIGTERM', true);
+    await finish('stopping the nodes that started', { signal: 'SIGTERM', failed: true });
     return;
   }
   up = true;

@@ -126,5 +126,13 @@ function onStopSignal(nodeId: string): { requested: Promise<NodeJS.Signals> } {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Started by `npm start -- --nodes N` (scripts/cluster.ts): if that supervisor dies, stop as if it said SIGTERM.
+  if (process.channel) {
+    process.once('disconnect', () => {
+      process.stderr.write(`node ${nodeId}: the process that started it is gone\n`);
+      onSignal('SIGTERM');
+    });
+    process.channel.unref();
+  }
   return { requested };
 }
