@@ -10,9 +10,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const installed = ensureDependencies();
 if (installed !== 0) process.exit(installed);
 
-const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'run.ts')], {
-  cwd: root,
-  stdio: 'inherit',
-});
+// Plain node with the tsx loader (no launcher process in between), so signals reach run.ts exactly once.
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(root, 'scripts', 'run.ts'), ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
