@@ -24,7 +24,12 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/regression/**/*.test.ts', 'test/cluster/**/*.test.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/e2e/**/*.test.ts',
+            'test/regression/**/*.test.ts',
+            'test/cluster/**/*.test.ts',
+          ],
           environment: 'node',
           globalSetup: ['test/support/globalSetup.ts'],
           fileParallelism: false,

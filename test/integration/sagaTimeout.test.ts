@@ -56,18 +56,19 @@ describe('when the payment answer never comes', () => {
 
     child.kill('SIGKILL');
     expect(await exited(child)).toBe('SIGKILL');
-    sut = await startTestSystem({ env, skipRoutes: ['payment.charge'] });
+    const next = await startTestSystem({ env, skipRoutes: ['payment.charge'] });
+    sut = next;
 
-    const order = await settledOrder(sut.client, id, ['CANCELLED'], 30_000);
+    const order = await settledOrder(next.client, id, ['CANCELLED'], 30_000);
     expect(order.cancellationReason).toMatch(/timed out waiting for payment/);
-    await waitFor(async () => (await sut!.client.inventory.items.get.query({ sku })).reserved === 0, {
+    await waitFor(async () => (await next.client.inventory.items.get.query({ sku })).reserved === 0, {
       what: 'stock released',
     });
     // The saga keeps waiting for the release and refund it sent; once they are confirmed, no timer is left.
     await waitFor(
       async () => {
         const [saga] = await query<{ state: string }>(
-          sut!.trackops.orm,
+          next.trackops.orm,
           "select state from saga_instances where saga_type = 'orderSaga' and saga_id = ?",
           [id],
         );
@@ -75,9 +76,9 @@ describe('when the payment answer never comes', () => {
       },
       { what: 'the saga done compensating' },
     );
-    expect(await timersOf(sut, id)).toEqual([]);
+    expect(await timersOf(next, id)).toEqual([]);
     const [saga] = await query<{ steps: { step: string; detail?: string }[] }>(
-      sut.trackops.orm,
+      next.trackops.orm,
       "select steps from saga_instances where saga_type = 'orderSaga' and saga_id = ?",
       [id],
     );
@@ -87,7 +88,7 @@ describe('when the payment answer never comes', () => {
     );
     expect(chargeTimeouts).toHaveLength(1);
     const firings = await query<{ message_id: string }>(
-      sut.trackops.orm,
+      next.trackops.orm,
       "select message_id from processed_messages where actor_type = 'orderSaga' and actor_id = ? and message_id like 'timer:%charging%'",
       [id],
     );
