@@ -43,6 +43,8 @@ export const configSchema = z.object({
   ROUTER_RETRY_MULTIPLIER: z.coerce.number().min(1).default(2),
   ROUTER_RETRY_MAX_MS: integer(10_000),
   ROUTER_MAX_ATTEMPTS: integer(3),
+  /** While no runtime node answers (a restart, a handover), records are retried this long before being parked. */
+  ROUTER_UNAVAILABLE_BUDGET_MS: z.coerce.number().int().min(0).default(300_000),
   /** How long a saga waits for an answer (a reservation, a payment) before it compensates. */
   SAGA_STEP_TIMEOUT_MS: integer(30_000),
   /** The simulated payment gateway declines amounts above this (a decimal amount). */

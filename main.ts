@@ -359,6 +359,7 @@ function createRouter(
       multiplier: config.ROUTER_RETRY_MULTIPLIER,
       maxMs: config.ROUTER_RETRY_MAX_MS,
       maxAttempts: config.ROUTER_MAX_ATTEMPTS,
+      unavailableBudgetMs: config.ROUTER_UNAVAILABLE_BUDGET_MS,
     },
     logger: parts.logger,
     requestTimeoutMs: config.COMMAND_TIMEOUT_MS,

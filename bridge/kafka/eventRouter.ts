@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Consumer, EachMessagePayload, Kafka, Message } from 'kafkajs';
 import pRetry, { AbortError } from 'p-retry';
 import { formatRef } from '../../actors/envelope.ts';
@@ -19,7 +20,12 @@ export interface RetryPolicy {
   readonly multiplier: number;
   readonly maxMs: number;
   readonly maxAttempts: number;
+  /** How long to keep retrying while no runtime node answers, before parking the record. */
+  readonly unavailableBudgetMs: number;
 }
+
+/** Failures that say "no node answered", not "this record is bad". */
+const RUNTIME_AWAY = new Set(['TRANSPORT_TIMEOUT', 'TRANSPORT_UNAVAILABLE', 'NOT_OWNER']);
 
 export interface EventRouterOptions {
   readonly kafka: Kafka;
@@ -96,6 +102,35 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
     await options.publish(answer.topic, [recordOf(answer.key, answer.envelope, new Date())]);
   }
 
+  /**
+   * A record is not at fault when no runtime node answers (a NATS restart, a node crash, a shard handover): such
+   * failures are retried for `unavailableBudgetMs` before the record is parked, while the partition waits. Faults of
+   * the record itself (rejections, bad data, bugs) are parked after the ordinary `maxAttempts`.
+   */
+  async function untilTheRuntimeAnswers(
+    attempt: () => Promise<unknown>,
+    context: { ref: Delivery['ref']; heartbeat: (() => Promise<void>) | undefined },
+  ): Promise<void> {
+    const started = Date.now();
+    for (;;) {
+      try {
+        await attempt();
+        return;
+      } catch (error) {
+        const typed = toTrackOpsError(error);
+        const runtimeAway =
+          RUNTIME_AWAY.has(typed.code) && Date.now() - started < options.retry.unavailableBudgetMs;
+        if (stopping.signal.aborted || !runtimeAway) throw error;
+        logger.warn(
+          { actor: formatRef(context.ref), code: typed.code },
+          'no runtime node answers; waiting for one',
+        );
+        await context.heartbeat?.().catch(() => undefined);
+        await delay(options.retry.maxMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+      }
+    }
+  }
+
   /** `heartbeat` keeps the group membership alive while one record is retried for longer than the session. */
   async function deliver(record: ConsumedRecord, heartbeat?: () => Promise<void>): Promise<Outcome> {
     let attempts = 0;
@@ -107,31 +142,33 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       delivery = route.toDelivery(record);
       if (!delivery) return { kind: 'skipped' };
       const { ref, envelope } = delivery;
-      await pRetry(
-        async () => {
-          attempts += 1;
-          try {
-            await options.transport.request(ref, envelope, { timeoutMs: options.requestTimeoutMs });
-          } catch (error) {
-            const typed = toTrackOpsError(error);
-            throw typed.retryable ? typed : new AbortError(typed);
-          }
-        },
-        {
-          retries: options.retry.maxAttempts - 1,
-          factor: options.retry.multiplier,
-          minTimeout: options.retry.initialMs,
-          maxTimeout: options.retry.maxMs,
-          signal: stopping.signal,
-          onFailedAttempt: async (error) => {
-            logger.warn(
-              { actor: formatRef(ref), attempt: error.attemptNumber, err: error },
-              'delivery failed; retrying',
-            );
-            await heartbeat?.().catch(() => undefined);
+      const attempt = () =>
+        pRetry(
+          async () => {
+            attempts += 1;
+            try {
+              await options.transport.request(ref, envelope, { timeoutMs: options.requestTimeoutMs });
+            } catch (error) {
+              const typed = toTrackOpsError(error);
+              throw typed.retryable ? typed : new AbortError(typed);
+            }
           },
-        },
-      );
+          {
+            retries: options.retry.maxAttempts - 1,
+            factor: options.retry.multiplier,
+            minTimeout: options.retry.initialMs,
+            maxTimeout: options.retry.maxMs,
+            signal: stopping.signal,
+            onFailedAttempt: async (error) => {
+              logger.warn(
+                { actor: formatRef(ref), attempt: error.attemptNumber, err: error },
+                'delivery failed; retrying',
+              );
+              await heartbeat?.().catch(() => undefined);
+            },
+          },
+        );
+      await untilTheRuntimeAnswers(attempt, { ref, heartbeat });
       return { kind: 'persisted' };
     } catch (error) {
       if (stopping.signal.aborted) throw error; // shutting down: leave the offset uncommitted

@@ -28,7 +28,7 @@ describe('when a routed record keeps failing', () => {
     routerOnly = await startTestSystem({
       actors: false,
       onlyRoutes: ['shipment.events'],
-      env: { ROUTER_MAX_ATTEMPTS: '3' },
+      env: { ROUTER_MAX_ATTEMPTS: '3', ROUTER_UNAVAILABLE_BUDGET_MS: '0' },
     });
 
     const dlq = await watchTopics(routerOnly.brokers, [routerOnly.topic('shipment.events.dlq')]);
