@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { TRPCClientError } from '@trpc/client';
 import { expect } from 'vitest';
 import { startChildRuntime } from './childProcess.ts';
 import { orderFor, stockedSku } from './sagaFixtures.ts';
@@ -39,15 +40,30 @@ export async function startCluster(
   };
 }
 
-/** Creates `count` two-SKU orders over `skus`, all at once; returns their ids. */
+/**
+ * Creates `count` two-SKU orders over `skus`, all at once; returns their ids. Like a well-behaved client, it
+ * retries a create that timed out or found no node (a shard is moving) with the same order id: the create is
+ * idempotent, so a retry never makes a second order.
+ */
 export async function placeOrders(api: TestSystem, skus: string[], count: number): Promise<string[]> {
   const line = (index: number) => ({ sku: skus[index % skus.length] ?? '', quantity: 1 });
-  const orders = await Promise.all(
-    Array.from({ length: count }, (_, index) =>
-      api.client.orders.create.mutate(orderFor([line(index), line(index + 1)])),
-    ),
+  return Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const input = orderFor([line(index), line(index + 1)], { orderId: crypto.randomUUID() });
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return (await api.client.orders.create.mutate(input)).id;
+        } catch (error) {
+          const code =
+            error instanceof TRPCClientError
+              ? (error.data as { code?: string } | undefined)?.code
+              : undefined;
+          if (attempt >= 8 || (code !== 'TIMEOUT' && code !== 'SERVICE_UNAVAILABLE')) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+        }
+      }
+    }),
   );
-  return orders.map((order) => order.id);
 }
 
 export const stockSkus = (api: TestSystem, count: number, quantity: number) =>
