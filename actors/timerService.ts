@@ -1,6 +1,7 @@
 import { createEnvelope, formatRef } from './envelope.ts';
 import { CommandRejectedError, toTrackOpsError } from './errors.ts';
 import type { DueTimer, Logger, TimerStorePort, TransportPort } from './ports.ts';
+import { createWakeableSleep } from './wakeableSleep.ts';
 
 /**
  * Fires durable timers: claims the due ones, delivers each to its actor as an ordinary message (so the mailbox,
@@ -41,13 +42,8 @@ export function createTimerService(options: TimerServiceOptions): TimerService {
   let running = false;
   let loop: Promise<void> | undefined;
   let listener: { close(): Promise<void> } | undefined;
-  let wake: (() => void) | undefined;
-  let pendingWake = false;
-
-  const notify = (): void => {
-    pendingWake = true;
-    wake?.();
-  };
+  const sleeper = createWakeableSleep();
+  const notify = (): void => sleeper.wake();
 
   async function fire(timer: DueTimer): Promise<void> {
     const envelope = createEnvelope({
@@ -90,21 +86,12 @@ export function createTimerService(options: TimerServiceOptions): TimerService {
   async function sleepUntilNextDue(): Promise<void> {
     const next = await store.nextDueAt();
     const ms = next ? Math.max(0, next.getTime() - Date.now()) : maxSleepMs;
-    if (pendingWake) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.min(ms, maxSleepMs));
-      function done(): void {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
+    await sleeper.sleep(Math.min(ms, maxSleepMs));
   }
 
   async function run(): Promise<void> {
     while (running) {
-      pendingWake = false;
+      sleeper.reset();
       try {
         await fireDue();
         await sleepUntilNextDue();

@@ -1,5 +1,6 @@
 import type { Producer } from 'kafkajs';
 import type { Logger, OutboxMessage } from '../../actors/ports.ts';
+import { createWakeableSleep } from '../../actors/wakeableSleep.ts';
 import { OutboxPublishError, type OutboxStore } from '../../db/outboxStore.ts';
 import { recordOf } from './records.ts';
 import type { TopicNames } from './topics.ts';
@@ -34,15 +35,11 @@ export interface OutboxRelay {
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { store, producer, names, logger } = options;
   let running = false;
-  let wake: (() => void) | undefined;
-  let pendingWake = false;
   let loop: Promise<void> | undefined;
   let listener: { close(): Promise<void> } | undefined;
 
-  const notify = (): void => {
-    pendingWake = true;
-    wake?.();
-  };
+  const sleeper = createWakeableSleep();
+  const notify = (): void => sleeper.wake();
 
   async function publish(messages: OutboxMessage[]): Promise<void> {
     const producedAt = new Date();
@@ -68,28 +65,15 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
-  function sleep(ms: number): Promise<void> {
-    if (pendingWake) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
-  }
-
   async function run(): Promise<void> {
     let failures = 0;
     while (running) {
-      pendingWake = false;
+      sleeper.reset();
       try {
         const published = await drain();
         if (published > 0) logger.debug({ published }, 'outbox published');
         failures = 0;
-        await sleep(options.safetyPollMs);
+        await sleeper.sleep(options.safetyPollMs);
       } catch (error) {
         failures += 1;
         const backoffMs = Math.min(options.safetyPollMs, 100 * 2 ** Math.min(failures, 10));
@@ -98,8 +82,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           'outbox publish failed; rows stay unpublished and are retried',
         );
         await recordFailure(error);
-        pendingWake = false;
-        await sleep(backoffMs);
+        sleeper.reset();
+        await sleeper.sleep(backoffMs);
       }
     }
   }
