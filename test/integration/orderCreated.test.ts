@@ -72,10 +72,17 @@ describe('when an order is created through the typed client', () => {
       order: { orderId: order.id, customerId: input.customerId, totalCents: 5740 },
     });
 
-    const published = await queryOne<{ published_at: Date | null }>(
-      orm,
-      'select published_at from outbox_events where id = ?',
-      [outboxId],
+    // Kafka acknowledges before the relay's transaction marks the row, so the mark may trail the record briefly.
+    const published = await waitFor(
+      async () => {
+        const row = await queryOne<{ published_at: Date | null }>(
+          orm,
+          'select published_at from outbox_events where id = ?',
+          [outboxId],
+        );
+        return row.published_at !== null && row;
+      },
+      { what: 'the row marked published', timeoutMs: 5000 },
     );
     expect(published.published_at).not.toBeNull();
   });

@@ -51,10 +51,17 @@ describe('when a turn commits outbox rows', () => {
         what: 'order.created published',
         timeoutMs: 15_000,
       });
-      const row = await queryOne<{ published_at: Date | null }>(
-        sut.trackops.orm,
-        'select published_at from outbox_events where aggregateid = ?',
-        [id],
+      // Kafka acknowledges before the relay's transaction marks the row, so the mark may trail the record briefly.
+      const row = await waitFor(
+        async () => {
+          const marked = await queryOne<{ published_at: Date | null }>(
+            sut.trackops.orm,
+            'select published_at from outbox_events where aggregateid = ?',
+            [id],
+          );
+          return marked.published_at !== null && marked;
+        },
+        { what: 'the row marked published', timeoutMs: 5000 },
       );
       expect(row.published_at).not.toBeNull();
     } finally {
