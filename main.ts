@@ -116,6 +116,7 @@ async function assemble(
       metrics.passivations.inc({ actor_type: ref.type });
       metrics.liveActors.set(system.liveCount);
     },
+    onTurnFenced: (ref) => metrics.turnsFenced.inc({ actor_type: ref.type }),
     onTurnCommitted: (turn) => {
       metrics.turns.inc({ actor_type: turn.ref.type });
       live.publish(turnCommitted(turn));

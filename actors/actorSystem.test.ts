@@ -100,6 +100,28 @@ describe('when another writer moved the actor on (fencing)', () => {
   });
 });
 
+it('then a node that lost the shard while the turn ran does not retry it: the sender goes to the new holder', async () => {
+  let ownsShard = true;
+  const fenced: string[] = [];
+  const { system, persistence } = harness({
+    placement: { owns: () => ownsShard },
+    onTurnFenced: (ref) => fenced.push(formatRef(ref)),
+  });
+  const ref = orderRef();
+  await system.deliver(ref, createOrderMessage());
+  const commit = persistence.commitTurn.bind(persistence);
+  persistence.commitTurn = async (turn) => {
+    // Paused past its lease: the new holder applied a turn, and this node's lease has lapsed meanwhile.
+    persistence.simulateConcurrentWrite(ref);
+    ownsShard = false;
+    return commit(turn);
+  };
+  await expect(system.deliver(ref, confirmMessage())).rejects.toBeInstanceOf(NotOwnerError);
+  expect(fenced).toEqual([formatRef(ref)]);
+  expect(persistence.outbox.map((event) => event.envelope.type)).toEqual(['order.created']);
+  expect(system.isLive(ref)).toBe(true);
+});
+
 describe('when the cache is behind the store', () => {
   it('then a command is never rejected on the word of the cache', async () => {
     const { system, persistence, cache } = harness();

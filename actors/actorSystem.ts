@@ -38,6 +38,8 @@ export interface ActorSystemOptions {
   /** An actor was loaded into memory: from the cache, from the store, or not found (a new actor). */
   readonly onActivated?: (ref: ActorRef, source: 'cache' | 'store' | 'none') => void;
   readonly onPassivated?: (ref: ActorRef) => void;
+  /** A turn lost the version race (another writer committed first) and was not applied. */
+  readonly onTurnFenced?: (ref: ActorRef) => void;
 }
 
 export interface ActorSystem {
@@ -147,13 +149,23 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
         await options.persistence.commitTurn(turn);
       } catch (error) {
         if (!(error instanceof StaleWriterError || error instanceof DuplicateMessageError)) throw error;
+        options.onTurnFenced?.(actor.ref);
+        actor.loaded = false;
+        await forgetCached(actor.ref);
+        // A node that lost the actor's shard while the turn ran (paused, partitioned) must not retry it here: the
+        // sender retries on the new holder.
+        if (!placement.owns(actor.ref)) {
+          logger.warn(
+            { actor: formatRef(actor.ref), code: error.code },
+            'turn fenced: this node no longer hosts the actor',
+          );
+          throw new NotOwnerError(`this node no longer hosts ${formatRef(actor.ref)}`, { ref: actor.ref });
+        }
         // Someone else wrote this actor (or this very message) since we loaded it: reload from the store.
         logger.debug(
           { actor: formatRef(actor.ref), code: error.code, attempt },
           'reloading actor after a lost race',
         );
-        actor.loaded = false;
-        await forgetCached(actor.ref);
         continue;
       }
       actor.stored = storedOf(turn);

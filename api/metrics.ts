@@ -12,6 +12,12 @@ export function createMetrics() {
       labelNames: ['actor_type'] as const,
       registers: [registry],
     }),
+    turnsFenced: new Counter({
+      name: 'trackops_turns_fenced_total',
+      help: 'Actor turns rejected by the version check (another writer committed first), by actor type',
+      labelNames: ['actor_type'] as const,
+      registers: [registry],
+    }),
     liveActors: new Gauge({
       name: 'trackops_live_actors',
       help: 'Actors held in memory on this node (capped by ACTOR_MAX_LIVE)',

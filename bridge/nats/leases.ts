@@ -8,8 +8,9 @@ import { targetOwner } from '../../actors/shards.ts';
  * the members bucket; every node computes the same target owner for each resource (rendezvous hashing over the live
  * members) and acquires its targets with create-if-absent, renews them with compare-and-set on the revision, and
  * releases the ones that should move after draining them. A lease left by a dead node expires with the bucket TTL.
- * Two holders at once cannot happen through the KV; if a paused node wakes with an expired lease, its renewal fails,
- * and PostgreSQL's version check rejects any turn it still tries (the fence).
+ * Two holders at once cannot happen through the KV. A node also stops counting a lease as its own once a TTL has
+ * passed since the renewal it last sent (the KV has expired it by then), so a paused node that wakes up refuses work
+ * before its renewal has even failed; a turn it had already begun is rejected by PostgreSQL's version check (the fence).
  */
 export interface LeaseOptions {
   readonly connection: NatsConnection;
@@ -36,7 +37,8 @@ export interface Leases {
 
 export function createLeases(options: LeaseOptions): Leases {
   const { nodeId, logger } = options;
-  const held = new Map<string, number>();
+  /** resource -> the lease's KV revision, and the monotonic time the request that wrote it was sent. */
+  const held = new Map<string, { revision: number; sentAt: number }>();
   /** Resources being drained for a handover: still ours (and renewed) until their lease is deleted. */
   const releasing = new Set<string>();
   let members: KV | undefined;
@@ -61,11 +63,16 @@ export function createLeases(options: LeaseOptions): Leases {
   }
 
   async function renew(resource: string, revision: number): Promise<void> {
+    const sentAt = performance.now();
     try {
-      held.set(resource, await (leases as KV).update(resource, nodeId, revision));
+      held.set(resource, { revision: await (leases as KV).update(resource, nodeId, revision), sentAt });
     } catch (error) {
       if (releasing.has(resource)) return; // being handed over already
-      logger.warn({ resource, err: error }, 'lease lost; stopping to serve it');
+      // One line per lease, without a stack: a paused node that wakes up loses every lease at once.
+      logger.warn(
+        { resource, reason: error instanceof Error ? error.message : String(error) },
+        'lease lost; stopping to serve it',
+      );
       held.delete(resource);
       await options.onRelease(resource);
     }
@@ -74,7 +81,7 @@ export function createLeases(options: LeaseOptions): Leases {
   async function release(resource: string): Promise<void> {
     releasing.add(resource);
     await options.onRelease(resource);
-    const revision = held.get(resource);
+    const revision = held.get(resource)?.revision;
     held.delete(resource);
     await (leases as KV)
       .delete(resource, revision === undefined ? {} : { previousSeq: revision })
@@ -83,13 +90,14 @@ export function createLeases(options: LeaseOptions): Leases {
   }
 
   async function acquire(resource: string): Promise<void> {
+    const sentAt = performance.now();
     let revision: number;
     try {
       revision = await (leases as KV).create(resource, nodeId);
     } catch {
       return; // someone holds it: it will be released, or expire
     }
-    held.set(resource, revision);
+    held.set(resource, { revision, sentAt });
     await options.onAcquire(resource);
   }
 
@@ -97,7 +105,7 @@ export function createLeases(options: LeaseOptions): Leases {
   async function renewAll(): Promise<void> {
     if (stopped || !members || !leases) return;
     await members.put(nodeId, new Date().toISOString());
-    await Promise.all([...held].map(([resource, revision]) => renew(resource, revision)));
+    await Promise.all([...held].map(([resource, lease]) => renew(resource, lease.revision)));
   }
 
   async function rebalance(): Promise<void> {
@@ -147,7 +155,10 @@ export function createLeases(options: LeaseOptions): Leases {
       for (const resource of [...held.keys()]) await release(resource);
       await members?.delete(nodeId).catch(() => undefined);
     },
-    holds: (resource) => held.has(resource),
+    holds: (resource) => {
+      const lease = held.get(resource);
+      return lease !== undefined && performance.now() - lease.sentAt < options.ttlMs;
+    },
     held: () => [...held.keys()],
     rebalance: () => {
       running = running.then(rebalance);

@@ -84,21 +84,30 @@ export function createNatsTransport(options: NatsTransportOptions): TransportPor
     };
   }
 
-  /** One request; a shard with no holder (mid-handover) is retried with backoff until the deadline. */
-  async function requestOnce(ref: ActorRef, envelope: Envelope, timeoutMs: number): Promise<unknown> {
+  /**
+   * One request, retried with backoff until the deadline while the shard has no holder or is moving: nobody
+   * subscribed (mid-handover), or the node that answered no longer hosts it (a lease lost while the turn ran).
+   */
+  async function requestUntilHosted(ref: ActorRef, envelope: Envelope, timeoutMs: number): Promise<Reply> {
     const subject = actorSubject(namespace, ref, shardOf(ref, options.shards));
     const deadline = Date.now() + timeoutMs;
     for (let backoffMs = 25; ; backoffMs = Math.min(backoffMs * 2, 500)) {
+      let data: unknown;
       try {
         const message = await connection.request(subject, JSON.stringify(envelope), {
           timeout: Math.max(1, deadline - Date.now()),
         });
-        return message.json();
+        data = message.json();
       } catch (error) {
         const noResponders = error instanceof RequestError && error.isNoResponders();
         if (!noResponders || Date.now() + backoffMs >= deadline) throw transportError(ref, timeoutMs, error);
         await new Promise((resolve) => setTimeout(resolve, backoffMs));
+        continue;
       }
+      const reply = parseReply(ref, data);
+      const moving = !reply.ok && reply.error.code === 'NOT_OWNER';
+      if (!moving || Date.now() + backoffMs >= deadline) return reply;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs));
     }
   }
 
@@ -117,14 +126,18 @@ export function createNatsTransport(options: NatsTransportOptions): TransportPor
 
     async request(ref: ActorRef, envelope, requestOptions): Promise<DeliveryResult> {
       const timeout = requestOptions?.timeoutMs ?? options.defaultTimeoutMs;
-      const data = await requestOnce(ref, envelope, timeout);
-      const reply = replySchema.safeParse(data);
-      if (!reply.success)
-        throw new InternalError(`malformed reply from ${formatRef(ref)}`, { issues: reply.error.issues });
-      if (!reply.data.ok) throw errorFromPayload(reply.data.error);
-      return reply.data.result as DeliveryResult;
+      const reply = await requestUntilHosted(ref, envelope, timeout);
+      if (!reply.ok) throw errorFromPayload(reply.error);
+      return reply.result as DeliveryResult;
     },
   };
+}
+
+function parseReply(ref: ActorRef, data: unknown): Reply {
+  const reply = replySchema.safeParse(data);
+  if (!reply.success)
+    throw new InternalError(`malformed reply from ${formatRef(ref)}`, { issues: reply.error.issues });
+  return reply.data;
 }
 
 function failure(error: ReturnType<typeof toTrackOpsError>): Reply {
