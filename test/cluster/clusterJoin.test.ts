@@ -1,7 +1,7 @@
-import { Kvm } from '@nats-io/kv';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import {
   expectSettledConsistently,
+  leaseHolders,
   placeOrders,
   startCluster,
   stockSkus,
@@ -27,15 +27,9 @@ describe('when a node joins under load', () => {
     await started.startNode('join-c');
     const ids = [...(await first), ...(await placeOrders(started.api, skus, 100))];
 
-    const kv = await new Kvm(started.api.trackops.nats).open(
-      `${started.api.config.TRACKOPS_NAMESPACE}_leases`,
-    );
     await waitFor(
-      async () => {
-        let held = 0;
-        for await (const key of await kv.keys()) if ((await kv.get(key))?.string() === 'join-c') held += 1;
-        return held >= 10;
-      },
+      async () =>
+        [...(await leaseHolders(started.api)).values()].filter((node) => node === 'join-c').length >= 10,
       { what: 'the new node holding its share of the shards' },
     );
     await expectSettledConsistently(started.api, { ids, skus, stockPerSku: 60 });

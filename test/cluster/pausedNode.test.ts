@@ -1,15 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { type KV, Kvm } from '@nats-io/kv';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createEnvelope } from '../../actors/envelope.ts';
-import { silentLogger, type TransportPort } from '../../actors/ports.ts';
 import { shardOf } from '../../actors/shards.ts';
-import { createNatsTransport } from '../../bridge/nats/natsTransport.ts';
-import { startChildRuntime } from '../support/childProcess.ts';
-import { validOrderInput } from '../support/fixtures.ts';
+import { actorTransport, dropUnpublishedEvents, orderCreateMessage } from '../support/actorRequests.ts';
+import { leaseHolders, startCluster, type TestCluster, waitForShardsSplit } from '../support/cluster.ts';
 import { query, queryOne } from '../support/sql.ts';
-import { startTestSystem, type TestSystem } from '../support/testSystem.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 /**
@@ -22,78 +18,33 @@ import { waitFor } from '../support/waitFor.ts';
  */
 const ONLY_ACTORS = { router: false, relay: false, timers: false } as const;
 
-let api: TestSystem;
-let transport: TransportPort;
-let leases: KV;
-const children: ChildProcess[] = [];
+let cluster: TestCluster | undefined;
 const created: string[] = [];
 
-beforeAll(async () => {
-  api = await startTestSystem({ actors: false, ...ONLY_ACTORS });
-  transport = createNatsTransport({
-    connection: api.trackops.nats,
-    namespace: api.config.TRACKOPS_NAMESPACE,
-    logger: silentLogger,
-    defaultTimeoutMs: 60_000,
-    shards: api.config.SHARDS,
-  });
-  leases = await new Kvm(api.trackops.nats).open(`${api.config.TRACKOPS_NAMESPACE}_leases`);
-});
-
 afterAll(async () => {
-  for (const child of children) {
-    child.kill('SIGCONT');
-    child.kill('SIGKILL');
-  }
-  // No relay ran: drop these orders' unpublished events so no later test's relay starts sagas for them.
-  if (created.length > 0)
-    await api?.trackops.orm.em
-      .fork()
-      .execute('delete from outbox_events where aggregateid in (?) and published_at is null', [created]);
-  await api?.stop();
+  if (cluster) await dropUnpublishedEvents(cluster.api, created);
+  await cluster?.stop();
 });
 
-async function holders(): Promise<Map<string, string>> {
-  const map = new Map<string, string>();
-  for await (const key of await leases.keys()) {
-    const holder = (await leases.get(key))?.string();
-    if (holder) map.set(key, holder);
-  }
-  return map;
-}
-
-const shardKey = (orderId: string) => `shard-${shardOf({ type: 'order', id: orderId }, api.config.SHARDS)}`;
+const shardKey = (orderId: string, shards: number) =>
+  `shard-${shardOf({ type: 'order', id: orderId }, shards)}`;
 
 describe('when a node is paused mid-turn past its lease and resumed after the shard moved', () => {
   it('then its late turn is rejected by the version check and the message is applied once, on the new holder', {
     timeout: 120_000,
   }, async () => {
-    const paused = await startChildRuntime({ bootstrap: ONLY_ACTORS, env: { NODE_ID: 'paused-a' } });
-    children.push(paused.child);
-    const other = await startChildRuntime({ bootstrap: ONLY_ACTORS, env: { NODE_ID: 'paused-b' } });
-    children.push(other.child);
-    const settled = await waitFor(
-      async () => {
-        const map = await holders();
-        const values = [...map.entries()].filter(([key]) => key.startsWith('shard-')).map(([, node]) => node);
-        const split = values.length === api.config.SHARDS && values.includes('paused-b');
-        return split && values.includes('paused-a') && map;
-      },
-      { what: 'both nodes holding shards' },
-    );
+    cluster = await startCluster(['paused-a', 'paused-b'], { bootstrap: ONLY_ACTORS });
+    const { api } = cluster;
+    const transport = actorTransport(api, 60_000);
+    const settled = await waitForShardsSplit(api, ['paused-a', 'paused-b']);
+    const paused = cluster.nodes.get('paused-a') as ChildProcess;
 
     // An order on a shard of the node about to be paused.
     let orderId = crypto.randomUUID();
-    while (settled.get(shardKey(orderId)) !== 'paused-a') orderId = crypto.randomUUID();
+    while (settled.get(shardKey(orderId, api.config.SHARDS)) !== 'paused-a') orderId = crypto.randomUUID();
     created.push(orderId);
     const ref = { type: 'order', id: orderId };
-    const { customerId, shippingAddress, items } = validOrderInput();
-    const payload = {
-      customerId,
-      shippingAddress,
-      items: items.map((item) => ({ sku: item.sku, quantity: item.quantity, unitPriceCents: 250 })),
-    };
-    expect(await transport.request(ref, createEnvelope({ type: 'order.create', payload }))).toMatchObject({
+    expect(await transport.request(ref, orderCreateMessage())).toMatchObject({
       version: 1,
       state: 'PENDING',
     });
@@ -123,17 +74,20 @@ describe('when a node is paused mid-turn past its lease and resumed after the sh
         { what: "node A's turn waiting inside its commit" },
       );
 
-      paused.child.kill('SIGSTOP');
-      await waitFor(async () => (await holders()).get(shardKey(orderId)) === 'paused-b', {
-        what: 'the shard moving to node B once the lease of the paused node expired',
-      });
+      paused.kill('SIGSTOP');
+      await waitFor(
+        async () => (await leaseHolders(api)).get(shardKey(orderId, api.config.SHARDS)) === 'paused-b',
+        {
+          what: 'the shard moving to node B once the lease of the paused node expired',
+        },
+      );
       // The new holder applies a later message: the paused node's turn is now computed on a stale version.
       expect(
         await transport.request(ref, createEnvelope({ type: 'order.confirm', payload: {} })),
       ).toMatchObject({ version: 2, state: 'CONFIRMED', duplicate: false });
 
       await blocker.query('rollback');
-      paused.child.kill('SIGCONT');
+      paused.kill('SIGCONT');
       expect(await cancelled).toMatchObject({ version: 3, state: 'CANCELLED', duplicate: false });
     } finally {
       await blocker.end();
@@ -164,11 +118,11 @@ describe('when a node is paused mid-turn past its lease and resumed after the sh
       { type: 'order.status.updated', from: 'CONFIRMED' },
       { type: 'order.cancelled', from: 'CONFIRMED' },
     ]);
-    const metrics = await (await fetch(`${paused.url}/metrics`)).text();
+    const metrics = await (await fetch(`${cluster.urls.get('paused-a')}/metrics`)).text();
     expect(metrics).toMatch(/trackops_turns_fenced_total\{actor_type="order"\} [1-9]/);
 
     // The resumed node rejoins and takes shards again.
-    await waitFor(async () => [...(await holders()).values()].includes('paused-a'), {
+    await waitFor(async () => [...(await leaseHolders(api)).values()].includes('paused-a'), {
       what: 'the resumed node holding shards again',
     });
   });

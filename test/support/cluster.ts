@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
+import { Kvm } from '@nats-io/kv';
 import { TRPCClientError } from '@trpc/client';
 import { expect } from 'vitest';
+import type { BootstrapOptions } from '../../main.ts';
 import { startChildRuntime } from './childProcess.ts';
 import { orderFor, stockedSku } from './sagaFixtures.ts';
 import { query } from './sql.ts';
@@ -14,24 +16,33 @@ import { waitFor } from './waitFor.ts';
 export interface TestCluster {
   readonly api: TestSystem;
   readonly nodes: Map<string, ChildProcess>;
+  /** Node id -> the node's own API URL (its /metrics). */
+  readonly urls: Map<string, string>;
   startNode(nodeId: string, env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startCluster(
   nodeIds: string[],
-  env: Record<string, string> = {},
+  options: { env?: Record<string, string>; bootstrap?: BootstrapOptions } = {},
 ): Promise<TestCluster> {
+  const { env = {}, bootstrap } = options;
   const nodes = new Map<string, ChildProcess>();
+  const urls = new Map<string, string>();
   const startNode = async (nodeId: string, extra: Record<string, string> = {}) => {
-    const { child } = await startChildRuntime({ env: { ...env, ...extra, NODE_ID: nodeId } });
+    const { child, url } = await startChildRuntime({
+      env: { ...env, ...extra, NODE_ID: nodeId },
+      ...(bootstrap ? { bootstrap } : {}),
+    });
     nodes.set(nodeId, child);
+    urls.set(nodeId, url);
   };
   await Promise.all(nodeIds.map((nodeId) => startNode(nodeId)));
   const api = await startTestSystem({ actors: false, router: false, relay: false, timers: false, env });
   return {
     api,
     nodes,
+    urls,
     startNode,
     async stop() {
       for (const child of nodes.values()) child.kill('SIGKILL');
@@ -63,6 +74,31 @@ export async function placeOrders(api: TestSystem, skus: string[], count: number
         }
       }
     }),
+  );
+}
+
+/** Resource (`shard-<n>`, `relay`) -> the node holding its lease now, read from the leases bucket. */
+export async function leaseHolders(api: TestSystem): Promise<Map<string, string>> {
+  const bucket = await new Kvm(api.trackops.nats).open(`${api.config.TRACKOPS_NAMESPACE}_leases`);
+  const holders = new Map<string, string>();
+  for await (const key of await bucket.keys()) {
+    const holder = (await bucket.get(key))?.string();
+    if (holder) holders.set(key, holder);
+  }
+  return holders;
+}
+
+/** Waits until every shard has a holder and each of `nodeIds` holds at least one. */
+export function waitForShardsSplit(api: TestSystem, nodeIds: string[]): Promise<Map<string, string>> {
+  return waitFor(
+    async () => {
+      const holders = await leaseHolders(api);
+      const shardHolders = [...holders].filter(([key]) => key.startsWith('shard-')).map(([, node]) => node);
+      const split =
+        shardHolders.length === api.config.SHARDS && nodeIds.every((id) => shardHolders.includes(id));
+      return split && holders;
+    },
+    { what: `shards split over ${nodeIds.join(', ')}` },
   );
 }
 
