@@ -89,7 +89,7 @@ async function assemble(
   logger: AppLogger,
   stack: ShutdownStack,
 ): Promise<TrackOps> {
-  const metrics = createMetrics();
+  const metrics = createMetrics(config.NODE_ID);
   const names = createTopicNames(config.KAFKA_TOPIC_PREFIX);
   const { orm, redis, nats, kafka, admin, producer } = await connectServices(config, logger, stack);
   await ensureTopics(admin, names, config.KAFKA_TOPIC_PARTITIONS);

@@ -1,8 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-/** Prometheus metrics of one TrackOps process, served at `/metrics`. */
-export function createMetrics() {
+/** Prometheus metrics of one TrackOps process, served at `/metrics`; every series carries the node's id. */
+export function createMetrics(nodeId: string) {
   const registry = new Registry();
+  registry.setDefaultLabels({ node: nodeId });
   collectDefaultMetrics({ register: registry, prefix: 'trackops_' });
   return {
     registry,

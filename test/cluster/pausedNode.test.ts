@@ -119,7 +119,7 @@ describe('when a node is paused mid-turn past its lease and resumed after the sh
       { type: 'order.cancelled', from: 'CONFIRMED' },
     ]);
     const metrics = await (await fetch(`${cluster.urls.get('paused-a')}/metrics`)).text();
-    expect(metrics).toMatch(/trackops_turns_fenced_total\{actor_type="order"\} [1-9]/);
+    expect(metrics).toMatch(/trackops_turns_fenced_total\{actor_type="order",node="paused-a"\} [1-9]/);
 
     // The resumed node rejoins and takes shards again.
     await waitFor(async () => [...(await leaseHolders(api)).values()].includes('paused-a'), {

@@ -33,6 +33,6 @@ describe('the README example (examples/createAndReadOrder.ts)', () => {
     const response = await fetch(`${sut.trackops.url}/health/ready`);
     expect(response.status).toBe(200);
     const metrics = await (await fetch(`${sut.trackops.url}/metrics`)).text();
-    expect(metrics).toMatch(/trackops_turns_total\{actor_type="order"\} [1-9]/);
+    expect(metrics).toMatch(/trackops_turns_total\{actor_type="order",node="[^"]+"\} [1-9]/);
   });
 });
