@@ -39,6 +39,8 @@ export const configSchema = z.object({
   OUTBOX_BATCH_SIZE: integer(100),
   /** Safety net only: the relay is woken by LISTEN/NOTIFY; this catches a notification lost on reconnect. */
   OUTBOX_SAFETY_POLL_MS: integer(5000),
+  /** Journal entries older than this are deleted (0 keeps them forever). */
+  JOURNAL_RETENTION_HOURS: z.coerce.number().int().min(0).default(168),
   ROUTER_RETRY_INITIAL_MS: integer(1000),
   ROUTER_RETRY_MULTIPLIER: z.coerce.number().min(1).default(2),
   ROUTER_RETRY_MAX_MS: integer(10_000),

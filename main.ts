@@ -21,6 +21,7 @@ import { createNatsLiveUpdates } from './bridge/nats/natsLiveUpdates.ts';
 import { createNatsTransport } from './bridge/nats/natsTransport.ts';
 import { type Config, kafkaBrokers } from './config.ts';
 import { createDeadLetterStore, type DeadLetterStore } from './db/deadLetterStore.ts';
+import { createJournalRetention } from './db/journalRetention.ts';
 import { parseMoneyToCents } from './db/money.ts';
 import { listenForNotifications } from './db/notifications.ts';
 import { openOrm } from './db/orm.ts';
@@ -102,7 +103,7 @@ async function assemble(
   };
   const system = createActorSystem({
     registry: createRegistry(registrySettings(config)),
-    persistence: createPostgresPersistence({ orm, projections: projectionWriters }),
+    persistence: createPostgresPersistence({ orm, projections: projectionWriters, nodeId: config.NODE_ID }),
     cache: createRedisSnapshotCache(redis),
     logger,
     idleMs: config.ACTOR_IDLE_MS,
@@ -152,6 +153,13 @@ async function assemble(
     listen: listen(TIMER_CHANNEL),
   });
   await startUnless(options.timers === false, 'timer service', timers, stack);
+  const journalRetention = createJournalRetention({
+    orm,
+    retentionHours: config.JOURNAL_RETENTION_HOURS,
+    intervalMs: 10 * 60_000,
+    logger,
+  });
+  await startUnless(config.JOURNAL_RETENTION_HOURS === 0, 'journal retention', journalRetention, stack);
 
   const deadLetters = createDeadLetterStore(orm);
   const router = createRouter(config, {

@@ -34,7 +34,8 @@ export interface ActorSystemOptions {
   readonly maxLive?: number;
   /** How often a turn is recomputed after losing a version race before the stale-writer error surfaces. */
   readonly maxStaleRetries?: number;
-  readonly onTurnCommitted?: (turn: Turn) => void;
+  /** `durationMs`: from the moment the actor took the message to the commit, activation included. */
+  readonly onTurnCommitted?: (turn: Turn, durationMs: number) => void;
   /** An actor was loaded into memory: from the cache, from the store, or not found (a new actor). */
   readonly onActivated?: (ref: ActorRef, source: 'cache' | 'store' | 'none') => void;
   readonly onPassivated?: (ref: ActorRef) => void;
@@ -45,6 +46,8 @@ export interface ActorSystemOptions {
 export interface ActorSystem {
   deliver(ref: ActorRef, envelope: Envelope): Promise<DeliveryResult>;
   readonly liveCount: number;
+  /** Messages accepted and not yet answered, over all live actors (the mailboxes' depth). */
+  readonly pendingMessages: number;
   isLive(ref: ActorRef): boolean;
   /** Lets the matching live actors finish what they accepted, then drops them from memory (a shard handover). */
   passivateWhere(matches: (ref: ActorRef) => boolean): Promise<void>;
@@ -124,6 +127,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     // Memory or cache may be behind the store (another writer, a lost cache write). That is safe for commits (the
     // version check rejects them) but not for final answers, so a rejection is only given on freshly loaded state.
     let confirmed = false;
+    const startedAt = performance.now();
     for (let attempt = 0; attempt <= maxStaleRetries; attempt += 1) {
       if (!actor.loaded) confirmed = (await load(actor, attempt > 0)) || confirmed;
       if (actor.stored && (await options.persistence.isProcessed(actor.ref, envelope.id))) {
@@ -146,7 +150,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
         continue;
       }
       try {
-        await options.persistence.commitTurn(turn);
+        await options.persistence.commitTurn(turn, { startedAt });
       } catch (error) {
         if (!(error instanceof StaleWriterError || error instanceof DuplicateMessageError)) throw error;
         options.onTurnFenced?.(actor.ref);
@@ -170,7 +174,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       }
       actor.stored = storedOf(turn);
       await refreshCache(actor.ref, actor.stored);
-      options.onTurnCommitted?.(turn);
+      options.onTurnCommitted?.(turn, performance.now() - startedAt);
       return resultOf(actor.stored, false);
     }
     throw StaleWriterError.of(actor.ref, actor.stored?.version ?? 0);
@@ -219,6 +223,11 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     },
     get liveCount() {
       return live.size;
+    },
+    get pendingMessages() {
+      let pending = 0;
+      for (const actor of live.values()) pending += actor.mailbox.pending;
+      return pending;
     },
     isLive: (ref) => live.has(keyOf(ref)),
     async passivateWhere(matches) {

@@ -15,6 +15,8 @@ export const envelopeSchema = z.object({
   causationId: z.string().max(200).optional(),
   occurredAt: z.iso.datetime({ offset: true }),
   schemaVersion: z.number().int().positive(),
+  /** Who sent it, when a person did rather than the system (an operator's `actors send`); journaled. */
+  sentBy: z.string().max(200).optional(),
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;
@@ -52,5 +54,6 @@ export function createEnvelope(
     causationId: fields.causationId,
     occurredAt: fields.occurredAt ?? new Date().toISOString(),
     schemaVersion: fields.schemaVersion ?? 1,
+    ...(fields.sentBy === undefined ? {} : { sentBy: fields.sentBy }),
   };
 }

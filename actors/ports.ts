@@ -39,6 +39,8 @@ export interface Turn {
   readonly expectedVersion: number;
   readonly version: number;
   readonly snapshot: PersistedSnapshot;
+  /** The machine's state value before the turn (undefined when the turn created the actor), for the journal. */
+  readonly stateBefore: unknown;
   /** The consumed message; stored as processed so a redelivery is acknowledged without being applied. */
   readonly message: Envelope;
   readonly outbox: readonly OutboxMessage[];
@@ -49,8 +51,11 @@ export interface Turn {
 export interface PersistencePort {
   load(ref: ActorRef): Promise<StoredActor | undefined>;
   isProcessed(ref: ActorRef, messageId: string): Promise<boolean>;
-  /** Throws StaleWriterError on a version mismatch and DuplicateMessageError on a seen message id. */
-  commitTurn(turn: Turn): Promise<void>;
+  /**
+   * Throws StaleWriterError on a version mismatch and DuplicateMessageError on a seen message id. `startedAt`
+   * (performance.now() when the turn began) lets the journal record how long the turn took.
+   */
+  commitTurn(turn: Turn, timing?: { readonly startedAt: number }): Promise<void>;
 }
 
 /** A cache of stored actors for fast activation. Never the source of truth: losing it loses nothing. */

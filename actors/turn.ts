@@ -42,6 +42,7 @@ export function computeTurn(input: TurnInput): Turn {
     expectedVersion: stored?.version ?? 0,
     version,
     snapshot: machine.getPersistedSnapshot(next) as unknown as PersistedSnapshot,
+    stateBefore: stored?.snapshot.value,
     message,
     outbox: emittedMessages(input, actions),
     timers: timerChanges(actions, { ref, version, now: input.now }),

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig } from '@mikro-orm/postgresql';
+import { ActorJournal } from './entities/ActorJournal.ts';
 import { ActorState } from './entities/ActorState.ts';
 import { ActorTimer } from './entities/ActorTimer.ts';
 import { DeadLetter } from './entities/DeadLetter.ts';
@@ -22,6 +23,7 @@ export function createOrmConfig(databaseUrl: string) {
     clientUrl: databaseUrl,
     entities: [
       ActorState,
+      ActorJournal,
       OutboxEvent,
       ProcessedMessage,
       ActorTimer,

@@ -20,20 +20,27 @@ import { describeStateValue } from '../actors/stateValue.ts';
 import { ActorState, type ActorStateRow } from './entities/ActorState.ts';
 import { OutboxEvent } from './entities/OutboxEvent.ts';
 import { ProcessedMessage } from './entities/ProcessedMessage.ts';
+import { writeJournal } from './journalWrites.ts';
 import { OUTBOX_CHANNEL } from './outboxStore.ts';
 import type { ProjectionWriters } from './projections/projectionWriters.ts';
 import { writeTimers } from './timerWrites.ts';
 
 /**
  * PersistencePort over PostgreSQL: each turn is one transaction (processed id, version-checked state, outbox rows,
- * timers, read model, wake-ups). Driver errors are translated here, so the core sees only TrackOps errors.
+ * timers, read model, journal entry, wake-ups). Driver errors are translated here, so the core sees only TrackOps errors.
  */
 export interface PostgresPersistenceOptions {
   readonly orm: MikroORM;
   readonly projections: ProjectionWriters;
+  /** Recorded in each journal entry: the node that applied the turn. */
+  readonly nodeId: string;
 }
 
-export function createPostgresPersistence({ orm, projections }: PostgresPersistenceOptions): PersistencePort {
+export function createPostgresPersistence({
+  orm,
+  projections,
+  nodeId,
+}: PostgresPersistenceOptions): PersistencePort {
   return {
     async load(ref) {
       const row = await orm.em.fork().findOne(ActorState, { actorType: ref.type, actorId: ref.id });
@@ -43,7 +50,7 @@ export function createPostgresPersistence({ orm, projections }: PostgresPersiste
       const where = { actorType: ref.type, actorId: ref.id, messageId };
       return (await orm.em.fork().count(ProcessedMessage, where)) > 0;
     },
-    async commitTurn(turn) {
+    async commitTurn(turn, timing) {
       assertNextVersion(turn);
       try {
         await orm.em.fork().transactional(async (em) => {
@@ -52,6 +59,7 @@ export function createPostgresPersistence({ orm, projections }: PostgresPersiste
           await writeOutbox(em, turn);
           await writeTimers(em, turn);
           await projections[turn.ref.type]?.(em, turn);
+          await writeJournal(em, turn, { nodeId, startedAt: timing?.startedAt });
         });
       } catch (error) {
         throw translateDriverError(error, turn.ref);

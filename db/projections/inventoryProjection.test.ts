@@ -35,6 +35,7 @@ function turnOf(value: unknown, ctx: InventoryItemContext, version: number): Tur
     machineId: 'inventoryItem',
     machineVersion: '1',
     expectedVersion: version - 1,
+    stateBefore: undefined,
     version,
     snapshot: { value, context: ctx, status: value === 'deleted' ? 'done' : 'active' },
     message: createEnvelope({ type: 'inventory.reserve', payload: {} }),

@@ -28,6 +28,7 @@ function turnOf(snapshot: SnapshotFrom<typeof orderMachine>, version: number): T
     machineId: 'order',
     machineVersion: '1',
     expectedVersion: version - 1,
+    stateBefore: undefined,
     version,
     snapshot: orderMachine.getPersistedSnapshot(snapshot) as unknown as PersistedSnapshot,
     message: createEnvelope({ type: 'order.create', payload: {} }),

@@ -26,6 +26,7 @@ function turnOf(value: unknown, context: PaymentContext, version: number): Turn 
     machineId: 'payment',
     machineVersion: '1',
     expectedVersion: version - 1,
+    stateBefore: undefined,
     version,
     snapshot: { value, context, status: 'active' },
     message: createEnvelope({ type: 'payment.charge', payload: {} }),

@@ -44,6 +44,7 @@ function turnOf(type: string, value: unknown, context: unknown, version: number)
     machineId: type,
     machineVersion: '1',
     expectedVersion: version - 1,
+    stateBefore: undefined,
     version,
     snapshot: { value, context, status: 'active' },
     message: createEnvelope({ type: 'order.created', payload: {} }),

@@ -64,7 +64,7 @@ function memoryHarness(): Harness {
 async function postgresHarness(): Promise<Harness> {
   const orm = await openOrm(TEST_ENV.DATABASE_URL);
   return {
-    persistence: createPostgresPersistence({ orm, projections: projectionWriters }),
+    persistence: createPostgresPersistence({ orm, projections: projectionWriters, nodeId: 'contract-test' }),
     async outboxOf(aggregateId) {
       const rows = await orm.em.fork().find(OutboxEvent, { aggregateId }, { orderBy: { seq: 'asc' } });
       return rows.map((row) => ({ id: row.id, type: row.type }));
@@ -103,6 +103,7 @@ function turnOf(ref: ActorRef, snapshot: OrderSnapshot, version: number, factTyp
     machineId: 'order',
     machineVersion: '1',
     expectedVersion: version - 1,
+    stateBefore: undefined,
     version,
     snapshot: orderMachine.getPersistedSnapshot(snapshot) as unknown as PersistedSnapshot,
     message,
@@ -298,7 +299,7 @@ describe('PostgreSQL adapter beyond the contract', () => {
 
   beforeAll(async () => {
     orm = await openOrm(TEST_ENV.DATABASE_URL);
-    persistence = createPostgresPersistence({ orm, projections: projectionWriters });
+    persistence = createPostgresPersistence({ orm, projections: projectionWriters, nodeId: 'contract-test' });
   });
   afterAll(() => orm.close());
 

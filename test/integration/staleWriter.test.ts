@@ -18,7 +18,7 @@ let persistence: PersistencePort;
 
 beforeAll(async () => {
   sut = await startTestSystem({ router: false, relay: false });
-  persistence = createPostgresPersistence({ orm: sut.trackops.orm, projections: projectionWriters });
+  persistence = createPostgresPersistence({ orm: sut.trackops.orm, projections: projectionWriters, nodeId: 'stale-test' });
 });
 
 afterAll(async () => {

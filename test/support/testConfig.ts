@@ -4,10 +4,16 @@ import { type Config, DEFAULT_TEST_DATABASE_URL, loadConfig } from '../../config
  * The configuration integration tests run with: the `trackops_test` database, a NATS namespace and Kafka topic
  * prefix of their own (so a running `npm start` on the same machine never sees test traffic), short timings.
  */
+// TEST_NAMESPACE lets two test runs share this machine's services without seeing each other (a namespace, a topic
+// prefix and a database of their own).
+const isolated = process.env['TEST_NAMESPACE'];
+
 export const TEST_ENV = {
-  DATABASE_URL: process.env['TEST_DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL,
-  TRACKOPS_NAMESPACE: 'trackops_test',
-  KAFKA_TOPIC_PREFIX: 'test.',
+  DATABASE_URL:
+    process.env['TEST_DATABASE_URL'] ??
+    (isolated ? DEFAULT_TEST_DATABASE_URL.replace(/trackops_test$/, `trackops_test_${isolated}`) : DEFAULT_TEST_DATABASE_URL),
+  TRACKOPS_NAMESPACE: isolated ? `trackops_test_${isolated}` : 'trackops_test',
+  KAFKA_TOPIC_PREFIX: isolated ? `test_${isolated}.` : 'test.',
   LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
   PORT: '0',
   ROUTER_RETRY_INITIAL_MS: '50',
