@@ -16,6 +16,7 @@ import type { ConsumedRecord } from './bridge/kafka/records.ts';
 import { sagaRoutes } from './bridge/kafka/routes/sagaRoutes.ts';
 import { shipmentEventsRoute } from './bridge/kafka/routes/shipmentEvents.ts';
 import { createTopicNames, ensureTopics } from './bridge/kafka/topics.ts';
+import { createLeaseDirectory } from './bridge/nats/leaseDirectory.ts';
 import { createLeases, type Leases } from './bridge/nats/leases.ts';
 import { createNatsLiveUpdates } from './bridge/nats/natsLiveUpdates.ts';
 import { createNatsTransport } from './bridge/nats/natsTransport.ts';
@@ -206,6 +207,11 @@ async function assemble(
       readinessChecks,
       deadLetters,
       router,
+      leases: createLeaseDirectory({
+        connection: nats,
+        namespace: config.TRACKOPS_NAMESPACE,
+        shards: config.SHARDS,
+      }),
     },
     metrics,
     logger,

@@ -17,6 +17,7 @@ export default defineConfig({
             'db/**/*.test.ts',
             'cli/**/*.test.ts',
             'test/unit/**/*.test.ts',
+            'diagrams/**/*.test.ts',
           ],
           environment: 'node',
         },

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { LiveUpdatesPort, TransportPort } from '../actors/ports.ts';
 import type { EventRouter } from '../bridge/kafka/eventRouter.ts';
+import type { LeaseDirectory } from '../bridge/nats/leaseDirectory.ts';
 import type { DeadLetterStore } from '../db/deadLetterStore.ts';
 
 /** What the routers need from the running system. Tests build it directly (createContextInner). */
@@ -14,6 +15,8 @@ export interface ApiDependencies {
   readonly deadLetters: DeadLetterStore;
   /** Redrives dead letters through the same routing as live records. */
   readonly router: Pick<EventRouter, 'redeliver'>;
+  /** Which node hosts an actor now. */
+  readonly leases: LeaseDirectory;
 }
 
 export interface Context {

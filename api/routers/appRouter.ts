@@ -1,7 +1,9 @@
 import { router } from '../trpc.ts';
+import { actorsRouter } from './actors.ts';
 import { dlqRouter } from './dlq.ts';
 import { healthRouter } from './health.ts';
 import { inventoryRouter } from './inventory.ts';
+import { machinesRouter } from './machines.ts';
 import { ordersRouter } from './orders.ts';
 
 export const appRouter = router({
@@ -9,6 +11,8 @@ export const appRouter = router({
   health: healthRouter,
   inventory: inventoryRouter,
   dlq: dlqRouter,
+  actors: actorsRouter,
+  machines: machinesRouter,
 });
 
 /** The whole API's type: import it (type-only) and a tRPC client is fully typed, with no code generation. */

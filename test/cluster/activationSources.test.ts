@@ -25,7 +25,11 @@ describe('when an actor is activated from the cache and from the store', () => {
     const { id } = await sut.client.orders.create.mutate(orderFor([{ sku, quantity: 2 }]));
     await settledOrder(sut.client, id);
     const cache = createRedisSnapshotCache(sut.trackops.redis);
-    const store = createPostgresPersistence({ orm: sut.trackops.orm, projections: projectionWriters, nodeId: 'test' });
+    const store = createPostgresPersistence({
+      orm: sut.trackops.orm,
+      projections: projectionWriters,
+      nodeId: 'test',
+    });
 
     for (const ref of [
       { type: 'order', id },

@@ -18,7 +18,11 @@ let persistence: PersistencePort;
 
 beforeAll(async () => {
   sut = await startTestSystem({ router: false, relay: false });
-  persistence = createPostgresPersistence({ orm: sut.trackops.orm, projections: projectionWriters, nodeId: 'stale-test' });
+  persistence = createPostgresPersistence({
+    orm: sut.trackops.orm,
+    projections: projectionWriters,
+    nodeId: 'stale-test',
+  });
 });
 
 afterAll(async () => {

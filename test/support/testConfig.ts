@@ -11,7 +11,9 @@ const isolated = process.env['TEST_NAMESPACE'];
 export const TEST_ENV = {
   DATABASE_URL:
     process.env['TEST_DATABASE_URL'] ??
-    (isolated ? DEFAULT_TEST_DATABASE_URL.replace(/trackops_test$/, `trackops_test_${isolated}`) : DEFAULT_TEST_DATABASE_URL),
+    (isolated
+      ? DEFAULT_TEST_DATABASE_URL.replace(/trackops_test$/, `trackops_test_${isolated}`)
+      : DEFAULT_TEST_DATABASE_URL),
   TRACKOPS_NAMESPACE: isolated ? `trackops_test_${isolated}` : 'trackops_test',
   KAFKA_TOPIC_PREFIX: isolated ? `test_${isolated}.` : 'test.',
   LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
