@@ -160,7 +160,7 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
         // sender retries on the new holder.
         if (!placement.owns(actor.ref)) {
           logger.warn(
-            { actor: formatRef(actor.ref), code: error.code },
+            { actor: formatRef(actor.ref), code: error.code, correlationId: envelope.correlationId },
             'turn fenced: this node no longer hosts the actor',
           );
           throw new NotOwnerError(`this node no longer hosts ${formatRef(actor.ref)}`, { ref: actor.ref });
@@ -175,6 +175,16 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
       actor.stored = storedOf(turn);
       await refreshCache(actor.ref, actor.stored);
       options.onTurnCommitted?.(turn, performance.now() - startedAt);
+      logger.debug(
+        {
+          actor: formatRef(actor.ref),
+          version: turn.version,
+          messageType: envelope.type,
+          messageId: envelope.id,
+          correlationId: envelope.correlationId,
+        },
+        'turn committed',
+      );
       return resultOf(actor.stored, false);
     }
     throw StaleWriterError.of(actor.ref, actor.stored?.version ?? 0);

@@ -17,10 +17,34 @@ export interface ApiDependencies {
   readonly router: Pick<EventRouter, 'redeliver'>;
   /** Which node hosts an actor now. */
   readonly leases: LeaseDirectory;
+  /** Told about every procedure call, for the request-duration metric. */
+  readonly observeProcedure?: (call: {
+    procedure: string;
+    type: string;
+    code: string;
+    seconds: number;
+  }) => void;
 }
 
 export interface Context {
   readonly deps: ApiDependencies;
+  /**
+   * Starts at the API call (the caller's `x-correlation-id`, or a new one) and travels with every message the call
+   * causes: NATS, the outbox, Kafka headers, the journal and log lines. The response echoes it.
+   */
+  readonly correlationId: string;
 }
 
-export const createContextInner = (deps: ApiDependencies): Context => ({ deps });
+export const CORRELATION_HEADER = 'x-correlation-id';
+const correlationIdPattern = /^[A-Za-z0-9._:-]{1,200}$/;
+
+/** The caller's correlation id when it is a sane token; otherwise a new one (never an error: it is advisory). */
+export function correlationIdFrom(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && correlationIdPattern.test(value) ? value : crypto.randomUUID();
+}
+
+export const createContextInner = (
+  deps: ApiDependencies,
+  correlationId: string = crypto.randomUUID(),
+): Context => ({ deps, correlationId });

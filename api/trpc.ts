@@ -37,6 +37,19 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Outermost, so it sees the code the client gets (after mapErrors). */
+const timed = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  ctx.deps.observeProcedure?.({
+    procedure: path,
+    type,
+    code: result.ok ? 'ok' : result.error.code,
+    seconds: (performance.now() - started) / 1000,
+  });
+  return result;
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(timed).use(mapErrors);
 export const createCallerFactory = t.createCallerFactory;

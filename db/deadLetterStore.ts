@@ -51,6 +51,11 @@ export function createDeadLetterStore(orm: MikroORM) {
         ],
       );
     },
+    async counts(): Promise<{ topic: string; status: string; count: number }[]> {
+      return em().execute(
+        'select topic, status, count(*)::int as count from dead_letters group by topic, status',
+      );
+    },
     async list(filter: {
       topic?: string;
       status?: DeadLetterView['status'];

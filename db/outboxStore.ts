@@ -39,6 +39,8 @@ export interface OutboxStore {
   publishBatch(limit: number, publish: (messages: OutboxMessage[]) => Promise<void>): Promise<number>;
   /** Records a failed attempt on rows that could not be published (for operators; they are retried). */
   recordFailure(ids: string[], error: string): Promise<void>;
+  /** Rows not yet published. */
+  backlog(): Promise<number>;
 }
 
 export function createOutboxStore(orm: MikroORM): OutboxStore {
@@ -67,6 +69,12 @@ export function createOutboxStore(orm: MikroORM): OutboxStore {
         );
         return rows.length;
       });
+    },
+    async backlog() {
+      const [row] = await orm.em
+        .fork()
+        .execute<{ n: number }[]>('select count(*)::int as n from outbox_events where published_at is null');
+      return row?.n ?? 0;
     },
     async recordFailure(ids, error) {
       if (ids.length === 0) return;

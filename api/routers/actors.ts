@@ -115,7 +115,12 @@ export const actorsRouter = router({
   /** Delivers an event to the actor as an operator; the journal records who sent it. */
   send: publicProcedure.input(sendEventInput).mutation(async ({ ctx, input }) => {
     const { type, ...payload } = input.event;
-    const envelope = createEnvelope({ type, payload, sentBy: input.sentBy ?? 'admin' });
+    const envelope = createEnvelope({
+      type,
+      payload,
+      sentBy: input.sentBy ?? 'admin',
+      correlationId: ctx.correlationId,
+    });
     const result = await ctx.deps.transport.request({ type: input.type, id: input.id }, envelope, {
       timeoutMs: ctx.deps.commandTimeoutMs,
     });

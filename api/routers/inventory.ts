@@ -24,9 +24,13 @@ import { publicProcedure, router } from '../trpc.ts';
  * are reserved; anything sent to a deleted item) come back from the machine as COMMAND_REJECTED -> CONFLICT.
  */
 async function send(ctx: Context, sku: string, command: { type: string; payload: unknown; id?: string }) {
-  await ctx.deps.transport.request({ type: 'inventoryItem', id: sku }, createEnvelope(command), {
-    timeoutMs: ctx.deps.commandTimeoutMs,
-  });
+  await ctx.deps.transport.request(
+    { type: 'inventoryItem', id: sku },
+    createEnvelope({ ...command, correlationId: ctx.correlationId }),
+    {
+      timeoutMs: ctx.deps.commandTimeoutMs,
+    },
+  );
 }
 
 async function readItem(ctx: Context, sku: string) {

@@ -18,7 +18,7 @@ import { publicProcedure, router } from '../trpc.ts';
  * the read model, which the same turn committed, so a read after a command always sees it.
  */
 async function send(ctx: Context, orderId: string, command: { type: string; payload: unknown; id?: string }) {
-  const envelope = createEnvelope(command);
+  const envelope = createEnvelope({ ...command, correlationId: ctx.correlationId });
   await ctx.deps.transport.request({ type: 'order', id: orderId }, envelope, {
     timeoutMs: ctx.deps.commandTimeoutMs,
   });

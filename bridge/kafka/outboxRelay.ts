@@ -19,6 +19,8 @@ export interface OutboxRelayOptions {
   readonly safetyPollMs: number;
   /** Subscribes to commit notifications; returns a closer. */
   readonly onPublished?: (count: number) => void;
+  /** Per published event: seconds from the turn that emitted it to its publication. */
+  readonly onPublishLag?: (seconds: number) => void;
   readonly listen: (handlers: {
     onNotify: () => void;
     onError: (error: Error) => void;
@@ -53,6 +55,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     await producer.sendBatch({
       topicMessages: [...byTopic].map(([topic, records]) => ({ topic, messages: records })),
     });
+    const sentAt = Date.now();
+    for (const message of messages)
+      options.onPublishLag?.(Math.max(0, sentAt - Date.parse(message.envelope.occurredAt)) / 1000);
   }
 
   async function drain(): Promise<number> {

@@ -1,6 +1,6 @@
-import { type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
+import { headers, type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { type ActorRef, type Envelope, envelopeSchema, formatRef } from '../../actors/envelope.ts';
+import { type ActorRef, type Envelope, envelopeSchema, formatRef, HEADERS } from '../../actors/envelope.ts';
 import {
   errorFromPayload,
   errorPayloadSchema,
@@ -91,11 +91,16 @@ export function createNatsTransport(options: NatsTransportOptions): TransportPor
   async function requestUntilHosted(ref: ActorRef, envelope: Envelope, timeoutMs: number): Promise<Reply> {
     const subject = actorSubject(namespace, ref, shardOf(ref, options.shards));
     const deadline = Date.now() + timeoutMs;
+    // The body carries the whole envelope; the headers let NATS tooling see which message and flow this is.
+    const tracing = headers();
+    tracing.set(HEADERS.messageId, envelope.id);
+    tracing.set(HEADERS.correlationId, envelope.correlationId);
     for (let backoffMs = 25; ; backoffMs = Math.min(backoffMs * 2, 500)) {
       let data: unknown;
       try {
         const message = await connection.request(subject, JSON.stringify(envelope), {
           timeout: Math.max(1, deadline - Date.now()),
+          headers: tracing,
         });
         data = message.json();
       } catch (error) {
