@@ -18,6 +18,7 @@ export default defineConfig({
             'cli/**/*.test.ts',
             'test/unit/**/*.test.ts',
             'diagrams/**/*.test.ts',
+            'web/**/*.test.ts',
           ],
           environment: 'node',
         },

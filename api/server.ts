@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from '../actors/ports.ts';
+import { serveVisualizer } from '../web/vizRoutes.ts';
 import type { ApiDependencies } from './context.ts';
 import { createContextInner } from './context.ts';
 import type { Metrics } from './metrics.ts';
@@ -43,6 +44,7 @@ export async function startApiServer(options: {
     const stopTimer = metrics.httpDuration.startTimer({ route });
     res.on('finish', () => stopTimer({ status: String(res.statusCode) }));
     if (route === 'trpc') return trpc(req, res);
+    if (route === 'viz' && serveVisualizer(req, res)) return;
     if (route === 'metrics') return void sendMetrics(metrics, res);
     if (route === 'live') return send(res, 200, { status: 'ok' });
     if (route === 'ready') {
@@ -52,7 +54,7 @@ export async function startApiServer(options: {
     }
     return send(res, 404, {
       error: 'not found',
-      see: ['/trpc', '/metrics', '/health/live', '/health/ready'],
+      see: ['/trpc', '/metrics', '/health/live', '/health/ready', '/viz'],
     });
   });
   server.keepAliveTimeout = 5000;
@@ -78,6 +80,7 @@ function routeOf(url: string): string {
   if (path === '/metrics') return 'metrics';
   if (path === '/health/live') return 'live';
   if (path === '/health/ready') return 'ready';
+  if (path === '/viz' || path.startsWith('/viz/')) return 'viz';
   return 'other';
 }
 
