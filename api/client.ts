@@ -1,25 +1,48 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
-import { EventSource as NodeEventSource } from 'eventsource';
+import { type FetchLike, EventSource as NodeEventSource } from 'eventsource';
 import type { AppRouter } from './routers/appRouter.ts';
+
+export interface TrackOpsClientOptions {
+  /** Sent as `Authorization: Bearer <apiKey>` on every request. */
+  apiKey?: string;
+}
 
 /**
  * The typed TrackOps client used by the CLI, the visualizer and examples: `createTrackOpsClient('http://127.0.0.1:3000')`.
  * Queries and mutations are batched over HTTP; subscriptions (`orders.track`) stream over Server-Sent Events.
  * Errors arrive as TRPCClientError with `data.code` (tRPC) and `data.trackops.code` (TrackOps).
+ * With an `apiKey`, every request carries `Authorization: Bearer <apiKey>`. A browser's EventSource cannot set
+ * headers, so subscriptions then use the `eventsource` package (fetch-based, in browsers too) with a fetch that
+ * adds the header.
  */
-export function createTrackOpsClient(baseUrl: string) {
+export function createTrackOpsClient(baseUrl: string, options: TrackOpsClientOptions = {}) {
   const url = `${baseUrl.replace(/\/$/, '')}/trpc`;
+  const authorization = options.apiKey ? `Bearer ${options.apiKey}` : undefined;
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (operation) => operation.type === 'subscription',
-        // Browsers have EventSource; Node 20 does not, so the package's implementation stands in.
-        true: httpSubscriptionLink({ url, EventSource: globalThis.EventSource ?? NodeEventSource }),
+        true: authorization
+          ? httpSubscriptionLink({
+              url,
+              EventSource: NodeEventSource,
+              eventSourceOptions: { fetch: fetchWithAuthorization(authorization) },
+            })
+          : // Browsers have EventSource; Node 20 does not, so the package's implementation stands in.
+            httpSubscriptionLink({ url, EventSource: globalThis.EventSource ?? NodeEventSource }),
         // Batched queries travel in the URL: keep it under what HTTP servers accept (Node's header limit is 16 KiB).
-        false: httpBatchLink({ url, maxURLLength: 4000 }),
+        false: httpBatchLink({
+          url,
+          maxURLLength: 4000,
+          ...(authorization ? { headers: { authorization } } : {}),
+        }),
       }),
     ],
   });
+}
+
+function fetchWithAuthorization(authorization: string): FetchLike {
+  return (input, init) => fetch(input, { ...init, headers: { ...init.headers, authorization } });
 }
 
 export type TrackOpsClient = ReturnType<typeof createTrackOpsClient>;

@@ -1,34 +1,32 @@
 import { Command, CommanderError } from 'commander';
-import { createTrackOpsClient, type TrackOpsClient } from '../api/client.ts';
-import { CliFailure, registerNodeCommand } from './commands/node.ts';
+import { registerActorCommands } from './commands/actors.ts';
+import { registerDlqCommands } from './commands/dlq.ts';
+import { registerHealthCommand } from './commands/health.ts';
+import { registerMachineCommands } from './commands/machines.ts';
+import { registerNodeCommand } from './commands/node.ts';
 import { registerOrderCommands } from './commands/orders.ts';
-import { describeFailure, EXIT } from './exitCodes.ts';
+import { addConnectionOptions } from './connection.ts';
+import { describeFailure, EXIT, EXIT_CODES_HELP } from './exitCodes.ts';
+import type { Write } from './output.ts';
 
 /**
- * The `trackops` command, built on the typed client. Output is JSON on stdout; errors are one line on stderr
- * with a documented exit code (cli/exitCodes.ts).
+ * The `trackops` command, built on the typed client. Read commands print tables for people, or the API's answer
+ * as JSON with `--json`; errors are one line on stderr with a documented exit code (cli/exitCodes.ts).
  */
-export function createProgram(write: (text: string) => void = (text) => process.stdout.write(text)): Command {
-  const program = new Command('trackops')
-    .description('inspect and drive a TrackOps system')
-    .option('--url <url>', 'TrackOps API base URL', process.env['TRACKOPS_URL'] ?? 'http://127.0.0.1:3000')
-    .exitOverride();
-
-  const run = async (action: (client: TrackOpsClient) => Promise<unknown>): Promise<void> => {
-    const { url } = program.opts<{ url: string }>();
-    write(`${JSON.stringify(await action(createTrackOpsClient(url)), null, 2)}\n`);
-  };
-
-  program
-    .command('health')
-    .description('readiness of PostgreSQL, Redis, NATS and Kafka (exit 6 when not ready)')
-    .action(async () => {
-      const { url } = program.opts<{ url: string }>();
-      const readiness = await createTrackOpsClient(url).health.ready.query();
-      write(`${JSON.stringify(readiness, null, 2)}\n`);
-      if (!readiness.ready) process.exitCode = EXIT.unavailable;
-    });
-  registerOrderCommands(program, run);
+export function createProgram(write: Write = (text) => process.stdout.write(text)): Command {
+  const program = addConnectionOptions(
+    new Command('trackops')
+      .description('inspect and steer a TrackOps system: orders, actors, dead letters, machines')
+      .showHelpAfterError('(add --help for usage)')
+      .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+      .exitOverride(),
+  );
+  // One line per command group.
+  registerHealthCommand(program, write);
+  registerOrderCommands(program, write);
+  registerActorCommands(program, write);
+  registerDlqCommands(program, write);
+  registerMachineCommands(program, write);
   registerNodeCommand(program, write);
   return program;
 }
@@ -38,11 +36,8 @@ export async function main(argv: string[]): Promise<number> {
     await createProgram().parseAsync(argv);
     return Number(process.exitCode ?? EXIT.ok);
   } catch (error) {
+    // Commander has already printed its message (or the help); --help and --version end with exit code 0.
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (error instanceof CliFailure) {
-      process.stderr.write(`trackops: ${error.message}\n`);
-      return error.exitCode;
-    }
     const failure = describeFailure(error);
     process.stderr.write(`trackops: ${failure.message}\n`);
     return failure.exitCode;

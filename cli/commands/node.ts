@@ -1,7 +1,10 @@
 import { hostname } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type Config, kafkaBrokers, loadConfig } from '../../config.ts';
-import { EXIT } from '../exitCodes.ts';
+import { CliFailure, EXIT } from '../exitCodes.ts';
+
+/** Moved to cli/exitCodes.ts; re-exported for commands that import it from here. */
+export { CliFailure };
 
 /**
  * `trackops node`: one more TrackOps node in the foreground, against infrastructure that is already running (it
@@ -9,17 +12,6 @@ import { EXIT } from '../exitCodes.ts';
  * PostgreSQL, NATS and Kafka. `npm start -- --nodes N` runs N of these as child processes (scripts/cluster.ts).
  * stdout gets exactly one line, `node <id> listening on <url>/trpc`; logs go to stderr.
  */
-
-/** A failure with its own exit code (cli/main.ts returns it as is). */
-export class CliFailure extends Error {
-  override readonly name = 'CliFailure';
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
 
 /** How long a node may take, from the first signal, to drain and stop before it exits with code 1. */
 const STOP_DEADLINE_MS = 30_000;
