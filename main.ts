@@ -13,6 +13,7 @@ import { createEventRouter, type EventRouter } from './bridge/kafka/eventRouter.
 import { kafkaLogCreator } from './bridge/kafka/kafkaLogger.ts';
 import { createOutboxRelay, type OutboxRelay } from './bridge/kafka/outboxRelay.ts';
 import type { ConsumedRecord } from './bridge/kafka/records.ts';
+import { createReplay } from './bridge/kafka/replay.ts';
 import { sagaRoutes } from './bridge/kafka/routes/sagaRoutes.ts';
 import { shipmentEventsRoute } from './bridge/kafka/routes/shipmentEvents.ts';
 import { createTopicNames, ensureTopics } from './bridge/kafka/topics.ts';
@@ -29,6 +30,7 @@ import { openOrm } from './db/orm.ts';
 import { createOutboxStore, OUTBOX_CHANNEL } from './db/outboxStore.ts';
 import { createPostgresPersistence } from './db/postgresPersistence.ts';
 import { projectionWriters } from './db/projections/projectionWriters.ts';
+import { createReadModelRebuild } from './db/readModelRebuild.ts';
 import { createRedisSnapshotCache } from './db/redis/snapshotCache.ts';
 import { createTimerStore } from './db/timerStore.ts';
 import { TIMER_CHANNEL } from './db/timerWrites.ts';
@@ -211,6 +213,21 @@ async function assemble(
         connection: nats,
         namespace: config.TRACKOPS_NAMESPACE,
         shards: config.SHARDS,
+      }),
+      replay: createReplay({
+        kafka,
+        admin,
+        names,
+        router,
+        deadLetters: createDeadLetterPublisher(producer, names, deadLetters),
+        processed: createPostgresPersistence({ orm, projections: projectionWriters, nodeId: config.NODE_ID }),
+        readModels: createReadModelRebuild({
+          orm,
+          projections: projectionWriters,
+          cache: createRedisSnapshotCache(redis),
+        }),
+        groupPrefix: `${config.TRACKOPS_NAMESPACE}-replay`,
+        logger,
       }),
     },
     metrics,

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { LiveUpdatesPort, TransportPort } from '../actors/ports.ts';
 import type { EventRouter } from '../bridge/kafka/eventRouter.ts';
+import type { Replay } from '../bridge/kafka/replay.ts';
 import type { LeaseDirectory } from '../bridge/nats/leaseDirectory.ts';
 import type { DeadLetterStore } from '../db/deadLetterStore.ts';
 
@@ -17,6 +18,8 @@ export interface ApiDependencies {
   readonly router: Pick<EventRouter, 'redeliver'>;
   /** Which node hosts an actor now. */
   readonly leases: LeaseDirectory;
+  /** Re-drives a range of Kafka records through the router (`replay.run`). */
+  readonly replay: Replay;
   /** Told about every procedure call, for the request-duration metric. */
   readonly observeProcedure?: (call: {
     procedure: string;

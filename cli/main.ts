@@ -5,6 +5,7 @@ import { registerHealthCommand } from './commands/health.ts';
 import { registerMachineCommands } from './commands/machines.ts';
 import { registerNodeCommand } from './commands/node.ts';
 import { registerOrderCommands } from './commands/orders.ts';
+import { registerReplayCommand } from './commands/replay.ts';
 import { addConnectionOptions } from './connection.ts';
 import { describeFailure, EXIT, EXIT_CODES_HELP } from './exitCodes.ts';
 import type { Write } from './output.ts';
@@ -27,6 +28,7 @@ export function createProgram(write: Write = (text) => process.stdout.write(text
   registerActorCommands(program, write);
   registerDlqCommands(program, write);
   registerMachineCommands(program, write);
+  registerReplayCommand(program, write);
   registerNodeCommand(program, write);
   return program;
 }

@@ -5,6 +5,7 @@ import { healthRouter } from './health.ts';
 import { inventoryRouter } from './inventory.ts';
 import { machinesRouter } from './machines.ts';
 import { ordersRouter } from './orders.ts';
+import { replayRouter } from './replay.ts';
 
 export const appRouter = router({
   orders: ordersRouter,
@@ -13,6 +14,7 @@ export const appRouter = router({
   dlq: dlqRouter,
   actors: actorsRouter,
   machines: machinesRouter,
+  replay: replayRouter,
 });
 
 /** The whole API's type: import it (type-only) and a tRPC client is fully typed, with no code generation. */

@@ -3,7 +3,7 @@ import type { Consumer, EachMessagePayload, Kafka, Message } from 'kafkajs';
 import pRetry, { AbortError } from 'p-retry';
 import { formatRef } from '../../actors/envelope.ts';
 import { type TrackOpsError, toTrackOpsError } from '../../actors/errors.ts';
-import type { Logger, TransportPort } from '../../actors/ports.ts';
+import type { DeliveryResult, Logger, TransportPort } from '../../actors/ports.ts';
 import type { DeadLetterPublisher } from './deadLetters.ts';
 import { MalformedRecordError } from './errors.ts';
 import { type ConsumedRecord, consumedRecord, recordOf } from './records.ts';
@@ -47,7 +47,8 @@ export interface EventRouterOptions {
 
 /** What became of one record; the offset is committed after each of them. */
 export type Outcome =
-  | { kind: 'persisted' }
+  /** `duplicate`: the actor had already applied this message and acknowledged it without applying it again. */
+  | { kind: 'persisted'; duplicate: boolean }
   | { kind: 'skipped' }
   | { kind: 'rejected_as_expected' }
   | { kind: 'answered_for_missing_actor'; answer: StandInAnswer }
@@ -57,8 +58,15 @@ export interface EventRouter {
   /** Resolves once the consumer joined its group. */
   start(options?: { joinTimeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
-  /** Delivers one record again (a dead letter redrive) without touching the group's offsets. */
+  /** Delivers one record again (a dead letter redrive, a replay) without touching the group's offsets. */
   redeliver(record: ConsumedRecord): Promise<Outcome>;
+  /** Base names of the topics it routes. */
+  readonly topics: readonly string[];
+  /**
+   * Where a record would go, without delivering it (a replay's dry run): undefined for a record that is for
+   * nobody; throws MalformedRecordError for one that cannot be routed.
+   */
+  resolve(record: ConsumedRecord): Delivery | undefined;
 }
 
 export function createEventRouter(options: EventRouterOptions): EventRouter {
@@ -107,15 +115,14 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
    * failures are retried for `unavailableBudgetMs` before the record is parked, while the partition waits. Faults of
    * the record itself (rejections, bad data, bugs) are parked after the ordinary `maxAttempts`.
    */
-  async function untilTheRuntimeAnswers(
-    attempt: () => Promise<unknown>,
+  async function untilTheRuntimeAnswers<T>(
+    attempt: () => Promise<T>,
     context: { ref: Delivery['ref']; heartbeat: (() => Promise<void>) | undefined },
-  ): Promise<void> {
+  ): Promise<T> {
     const started = Date.now();
     for (;;) {
       try {
-        await attempt();
-        return;
+        return await attempt();
       } catch (error) {
         const typed = toTrackOpsError(error);
         const runtimeAway =
@@ -144,10 +151,10 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       const { ref, envelope } = delivery;
       const attempt = () =>
         pRetry(
-          async () => {
+          async (): Promise<DeliveryResult> => {
             attempts += 1;
             try {
-              await options.transport.request(ref, envelope, { timeoutMs: options.requestTimeoutMs });
+              return await options.transport.request(ref, envelope, { timeoutMs: options.requestTimeoutMs });
             } catch (error) {
               const typed = toTrackOpsError(error);
               throw typed.retryable ? typed : new AbortError(typed);
@@ -168,8 +175,8 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
             },
           },
         );
-      await untilTheRuntimeAnswers(attempt, { ref, heartbeat });
-      return { kind: 'persisted' };
+      const result = await untilTheRuntimeAnswers(attempt, { ref, heartbeat });
+      return { kind: 'persisted', duplicate: result.duplicate };
     } catch (error) {
       if (stopping.signal.aborted) throw error; // shutting down: leave the offset uncommitted
       const typed = toTrackOpsError(error);
@@ -221,6 +228,12 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       const outcome = await deliver(record);
       if (outcome.kind === 'answered_for_missing_actor') await publishStandIn(outcome.answer);
       return outcome;
+    },
+    topics: [...routes.keys()],
+    resolve(record) {
+      const route = routes.get(record.topic);
+      if (!route) throw new MalformedRecordError(`no route for topic ${record.topic}`);
+      return route.toDelivery(record);
     },
   };
 }
