@@ -1,15 +1,17 @@
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { createTrackOpsClient, type TrackOpsClient } from '../../api/client.ts';
+import type { TrackOpsClient } from '../../api/client.ts';
 import type { ReplayCounts, ReplaySummary } from '../../bridge/kafka/replay.ts';
 import { parseReplayPosition, type ReplayPosition } from '../../bridge/kafka/replayRange.ts';
+import { connect } from '../connection.ts';
 import { EXIT } from '../exitCodes.ts';
 
 /**
  * `trackops replay`: re-drives a range of Kafka records through the event router of the node behind `--url`
  * (`replay.run`, streamed over SSE). A progress bar on stderr when it is a terminal, otherwise a progress line every
  * few seconds; then the summary, as a table or as JSON (`--json`). A position that is neither an ISO time nor a
- * non-negative offset exits with the bad-input code before anything is sent.
+ * non-negative offset exits with the bad-input code before anything is sent; a replay that parked records on a
+ * DLQ exits with the incomplete code.
  */
 export type ReplayInput = Parameters<TrackOpsClient['replay']['run']['subscribe']>[0];
 
@@ -58,7 +60,6 @@ export function registerReplayCommand(program: Command, write: (text: string) =>
         process.exitCode = EXIT.badInput;
         return;
       }
-      const { url } = program.opts<{ url: string }>();
       const input: ReplayInput = {
         topics: options.topic,
         from: positionText(from),
@@ -71,11 +72,12 @@ export function registerReplayCommand(program: Command, write: (text: string) =>
       const progress = createProgressReport(process.stderr, options.dryRun === true);
       let summary: ReplaySummary;
       try {
-        summary = await runReplay(createTrackOpsClient(url), input, progress.update);
+        summary = await runReplay(connect(program), input, progress.update);
       } finally {
         progress.stop();
       }
       write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+      if (!summary.dryRun && summary.failed > 0) process.exitCode = EXIT.incomplete;
     });
 }
 

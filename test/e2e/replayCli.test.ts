@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sagaRoutes } from '../../bridge/kafka/routes/sagaRoutes.ts';
 import { EXIT } from '../../cli/exitCodes.ts';
+import { produce } from '../support/kafkaRecords.ts';
 import { waitForRouterCaughtUp } from '../support/routerLag.ts';
 import { orderFor, settledOrder, stockedSku } from '../support/sagaFixtures.ts';
 import { startTestSystem, type TestSystem } from '../support/testSystem.ts';
@@ -87,6 +88,24 @@ describe('trackops replay', () => {
     expect(result.stdout).toMatch(/^would apply +0$/m);
     expect(result.stdout).toMatch(/^already applied +1$/m);
     expect(result.stdout).toMatch(/^read models +1 orders would be rebuilt$/m);
+  });
+
+  it('exits with the incomplete code when a record failed and was parked on its DLQ', async () => {
+    const key = crypto.randomUUID();
+    const since = new Date().toISOString();
+    await produce(sut.brokers, sut.topic('shipment.events'), [{ key, value: '{not json' }]);
+    const result = await trackops(
+      'replay',
+      '--topic',
+      'shipment.events',
+      '--from',
+      since,
+      '--key',
+      key,
+      '--json',
+    );
+    expect(result.code, result.stderr).toBe(EXIT.incomplete);
+    expect(JSON.parse(result.stdout)).toMatchObject({ failed: 1, applied: 0, alreadyApplied: 0 });
   });
 
   it('exits with the bad-input code for a position that is neither a time nor an offset (checked before sending)', async () => {
