@@ -6,14 +6,17 @@ import type { PlacementPort, Served, TransportPort, Turn, TurnCommitted } from '
 import { shardOf } from './actors/shards.ts';
 import { describeStateValue } from './actors/stateValue.ts';
 import { createTimerService, type TimerService } from './actors/timerService.ts';
-import { createMetrics, type Metrics } from './api/metrics.ts';
+import { createMetrics, type Metrics, registerProbes } from './api/metrics.ts';
 import { type ApiServer, startApiServer } from './api/server.ts';
+import { observeTurn } from './api/turnMetrics.ts';
+import { consumerLag } from './bridge/kafka/consumerLag.ts';
 import { createDeadLetterPublisher } from './bridge/kafka/deadLetters.ts';
 import { createEventRouter, type EventRouter } from './bridge/kafka/eventRouter.ts';
 import { kafkaLogCreator } from './bridge/kafka/kafkaLogger.ts';
 import { createOutboxRelay, type OutboxRelay } from './bridge/kafka/outboxRelay.ts';
 import type { ConsumedRecord } from './bridge/kafka/records.ts';
 import { createReplay } from './bridge/kafka/replay.ts';
+import type { Route } from './bridge/kafka/routes/route.ts';
 import { sagaRoutes } from './bridge/kafka/routes/sagaRoutes.ts';
 import { shipmentEventsRoute } from './bridge/kafka/routes/shipmentEvents.ts';
 import { createTopicNames, ensureTopics } from './bridge/kafka/topics.ts';
@@ -121,8 +124,8 @@ async function assemble(
       metrics.liveActors.set(system.liveCount);
     },
     onTurnFenced: (ref) => metrics.turnsFenced.inc({ actor_type: ref.type }),
-    onTurnCommitted: (turn) => {
-      metrics.turns.inc({ actor_type: turn.ref.type });
+    onTurnCommitted: (turn, durationMs) => {
+      observeTurn(metrics, turn, durationMs);
       live.publish(turnCommitted(turn));
     },
   });
@@ -135,10 +138,11 @@ async function assemble(
   });
   stack.push('actor system', () => system.stop());
 
+  const outboxStore = createOutboxStore(orm);
   const listen = (channel: string) => (handlers: NotificationHandlers) =>
     listenForNotifications(config.DATABASE_URL, channel, handlers);
   const relay = createOutboxRelay({
-    store: createOutboxStore(orm),
+    store: outboxStore,
     producer,
     names,
     logger,
@@ -146,6 +150,7 @@ async function assemble(
     safetyPollMs: config.OUTBOX_SAFETY_POLL_MS,
     listen: listen(OUTBOX_CHANNEL),
     onPublished: (count) => metrics.outboxPublished.inc(count),
+    onPublishLag: (seconds) => metrics.outboxPublishLag.observe(seconds),
   });
   // The relay runs on one node at a time (it holds the `relay` lease), which keeps each aggregate's events in order.
   const timers = createTimerService({
@@ -176,6 +181,20 @@ async function assemble(
     options,
   });
   await startUnless(options.router === false, 'event router', router, stack);
+  registerProbes(
+    metrics,
+    {
+      pendingMessages: () => system.pendingMessages,
+      outboxBacklog: () => outboxStore.backlog(),
+      deadLetters: () => deadLetters.counts(),
+      ...(options.router === false
+        ? {}
+        : {
+            consumerLag: () => consumerLag(admin, routerGroupId(config), router.topics.map(names.full)),
+          }),
+    },
+    logger,
+  );
 
   const readinessChecks = {
     postgres: async () => void (await orm.em.fork().execute('select 1')),
@@ -229,6 +248,8 @@ async function assemble(
         groupPrefix: `${config.TRACKOPS_NAMESPACE}-replay`,
         logger,
       }),
+      observeProcedure: ({ procedure, type, code, seconds }) =>
+        metrics.trpcDuration.observe({ procedure, type, code }, seconds),
     },
     metrics,
     logger,
@@ -360,6 +381,16 @@ async function connectServices(config: Config, logger: AppLogger, stack: Shutdow
   return { orm, redis, nats, kafka, admin, producer };
 }
 
+const routerGroupId = (config: Config) => `${config.TRACKOPS_NAMESPACE}-router`;
+
+/** The routes this node's router serves (tests narrow them with onlyRoutes / skipRoutes). */
+function routesFor(options: BootstrapOptions): Route[] {
+  return [shipmentEventsRoute, ...sagaRoutes()].filter(
+    (route) =>
+      !options.skipRoutes?.includes(route.topic) && (options.onlyRoutes?.includes(route.topic) ?? true),
+  );
+}
+
 function createRouter(
   config: Config,
   parts: {
@@ -376,13 +407,9 @@ function createRouter(
   return createEventRouter({
     kafka: parts.kafka,
     transport: parts.transport,
-    routes: [shipmentEventsRoute, ...sagaRoutes()].filter(
-      (route) =>
-        !parts.options.skipRoutes?.includes(route.topic) &&
-        (parts.options.onlyRoutes?.includes(route.topic) ?? true),
-    ),
+    routes: routesFor(parts.options),
     names: parts.names,
-    groupId: `${config.TRACKOPS_NAMESPACE}-router`,
+    groupId: routerGroupId(config),
     deadLetters: createDeadLetterPublisher(parts.producer, parts.names, parts.deadLetters),
     publish: async (topic, messages) =>
       void (await parts.producer.send({ topic: parts.names.full(topic), messages })),

@@ -4,7 +4,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from '../actors/ports.ts';
 import { serveVisualizer } from '../web/vizRoutes.ts';
 import type { ApiDependencies } from './context.ts';
-import { createContextInner } from './context.ts';
+import { CORRELATION_HEADER, correlationIdFrom, createContextInner } from './context.ts';
 import type { Metrics } from './metrics.ts';
 import { checkReadiness } from './readiness.ts';
 import { appRouter } from './routers/appRouter.ts';
@@ -32,7 +32,11 @@ export async function startApiServer(options: {
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
-    createContext: () => createContextInner(deps),
+    createContext: ({ req, res }) => {
+      const correlationId = correlationIdFrom(req.headers[CORRELATION_HEADER]);
+      res.setHeader(CORRELATION_HEADER, correlationId);
+      return createContextInner(deps, correlationId);
+    },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         logger.error({ err: error.cause ?? error, path }, 'api error');

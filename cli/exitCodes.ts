@@ -13,7 +13,7 @@ import { TRPCClientError } from '@trpc/client';
  * | 5    | badInput    | the API refused the input (BAD_REQUEST: unknown actor type or machine, malformed id), or `<event-json>` is not a JSON object with a `type` (checked before any request) |
  * | 6    | unavailable | cannot reach TrackOps (refused, wrong URL, not a TrackOps API), not ready (`health`), timed out, or no node hosts the actor |
  * | 7    | unauthorized| the API refused the API key (UNAUTHORIZED, FORBIDDEN) |
- * | 8    | incomplete  | the command ran but part of it failed: a `dlq redrive` where some dead letters failed again |
+ * | 8    | incomplete  | the command ran but part of it failed: a `dlq redrive` where some failed again, a replay that parked records |
  */
 export const EXIT = {
   ok: 0,
@@ -37,7 +37,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   5  bad input (refused by the API, or <event-json> that is not an object with a "type")
   6  unavailable (cannot reach TrackOps, not ready, timed out)
   7  unauthorized (API key refused)
-  8  incomplete (some dead letters failed their redrive again)`;
+  8  incomplete (some dead letters failed their redrive again, or a replay parked records)`;
 
 const EXIT_OF_TRPC_CODE: Record<string, number> = {
   NOT_FOUND: EXIT.notFound,

@@ -35,7 +35,8 @@ export function createDeadLetterStore(orm: MikroORM) {
         `insert into dead_letters (id, topic, "partition", "offset", key, value, headers, reason_code, reason, attempts, failed_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
          on conflict (topic, "partition", "offset") do update
-           set reason_code = excluded.reason_code, reason = excluded.reason, attempts = excluded.attempts,
+           set key = excluded.key, value = excluded.value, headers = excluded.headers,
+               reason_code = excluded.reason_code, reason = excluded.reason, attempts = excluded.attempts,
                failed_at = excluded.failed_at, status = 'parked'`,
         [
           crypto.randomUUID(),

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Consumer, EachMessagePayload, Kafka, Message } from 'kafkajs';
 import pRetry, { AbortError } from 'p-retry';
-import { formatRef } from '../../actors/envelope.ts';
+import { formatRef, HEADERS } from '../../actors/envelope.ts';
 import { type TrackOpsError, toTrackOpsError } from '../../actors/errors.ts';
 import type { DeliveryResult, Logger, TransportPort } from '../../actors/ports.ts';
 import type { DeadLetterPublisher } from './deadLetters.ts';
@@ -91,6 +91,7 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
           topic: base,
           partition,
           offset: record.offset,
+          correlationId: record.headers[HEADERS.correlationId],
           code: failure.error.code,
           reason: failure.error.message,
         },
