@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEnvelope } from '../../actors/envelope.ts';
 import { actorTransport, dropUnpublishedEvents, orderCreateMessage } from '../support/actorRequests.ts';
 import { heapAfterCollection } from '../support/childProcess.ts';
-import { startCluster, type TestCluster, waitForShardsSplit } from '../support/cluster.ts';
+import { ACTORS_ONLY, startCluster, type TestCluster, waitForShardsSplit } from '../support/cluster.ts';
 import { query } from '../support/sql.ts';
 
 /**
@@ -10,9 +10,7 @@ import { query } from '../support/sql.ts';
  * holds on each node throughout, and every passivated order comes back from its snapshot, whole, when touched again.
  */
 const NODES = ['cap-a', 'cap-b'];
-// No relay or router: these orders are about memory; their order.created records would start 10,000 sagas.
-const ONLY_ACTORS = { router: false, relay: false, timers: false } as const;
-
+// Nodes with actors only: these orders' order.created records would otherwise start 10,000 sagas.
 let cluster: TestCluster | undefined;
 const created: string[] = [];
 
@@ -48,7 +46,7 @@ describe('when 10,000 orders are touched once with a cap of 1,000 live actors pe
   it('then no node holds more than 1,000, memory stays flat, and every order reactivates from its snapshot', {
     timeout: 300_000,
   }, async () => {
-    cluster = await startCluster(NODES, { bootstrap: ONLY_ACTORS, env: { ACTOR_MAX_LIVE: '1000' } });
+    cluster = await startCluster(NODES, { bootstrap: ACTORS_ONLY, env: { ACTOR_MAX_LIVE: '1000' } });
     const { api } = cluster;
     await waitForShardsSplit(api, NODES);
     const transport = actorTransport(api);

@@ -4,7 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEnvelope } from '../../actors/envelope.ts';
 import { shardOf } from '../../actors/shards.ts';
 import { actorTransport, dropUnpublishedEvents, orderCreateMessage } from '../support/actorRequests.ts';
-import { leaseHolders, startCluster, type TestCluster, waitForShardsSplit } from '../support/cluster.ts';
+import {
+  ACTORS_ONLY,
+  leaseHolders,
+  startCluster,
+  type TestCluster,
+  waitForShardsSplit,
+} from '../support/cluster.ts';
 import { query, queryOne } from '../support/sql.ts';
 import { waitFor } from '../support/waitFor.ts';
 
@@ -16,8 +22,6 @@ import { waitFor } from '../support/waitFor.ts';
  * To pause the node exactly mid-turn, the test holds an uncommitted row that the turn's first insert waits on (the
  * message's `processed_messages` key), and sends SIGSTOP once PostgreSQL reports the node's backend blocked by it.
  */
-const ONLY_ACTORS = { router: false, relay: false, timers: false } as const;
-
 let cluster: TestCluster | undefined;
 const created: string[] = [];
 
@@ -33,7 +37,7 @@ describe('when a node is paused mid-turn past its lease and resumed after the sh
   it('then its late turn is rejected by the version check and the message is applied once, on the new holder', {
     timeout: 120_000,
   }, async () => {
-    cluster = await startCluster(['paused-a', 'paused-b'], { bootstrap: ONLY_ACTORS });
+    cluster = await startCluster(['paused-a', 'paused-b'], { bootstrap: ACTORS_ONLY });
     const { api } = cluster;
     const transport = actorTransport(api, 60_000);
     const settled = await waitForShardsSplit(api, ['paused-a', 'paused-b']);

@@ -77,6 +77,9 @@ export async function placeOrders(api: TestSystem, skus: string[], count: number
   );
 }
 
+/** Nodes that only host actors: no router, relay or timers (tests that drive actors directly over NATS). */
+export const ACTORS_ONLY = { router: false, relay: false, timers: false } as const satisfies BootstrapOptions;
+
 /** Resource (`shard-<n>`, `relay`) -> the node holding its lease now, read from the leases bucket. */
 export async function leaseHolders(api: TestSystem): Promise<Map<string, string>> {
   const bucket = await new Kvm(api.trackops.nats).open(`${api.config.TRACKOPS_NAMESPACE}_leases`);
