@@ -56,13 +56,20 @@ describe('when an order is created through the typed client', () => {
     const row = await queryOne(orm, 'select status, version from orders where id = ?', [order.id]);
     expect(row).toMatchObject({ status: 'PENDING' });
 
+    const created = await queryOne<{ correlationId: string }>(
+      orm,
+      'select correlation_id as "correlationId" from actor_journal where actor_id = ? and version = 1',
+      [order.id],
+    );
+    expect(created.correlationId).toMatch(/^[0-9a-f-]{36}$/);
     const [record] = await waitFor(() => kafka.byKey(order.id).length > 0 && kafka.byKey(order.id), {
       what: 'order.created in Kafka',
     });
     expect(record?.topic).toBe(sut.topic('order.created'));
     expect(record?.headers).toMatchObject({
       [HEADERS.messageId]: outboxId,
-      [HEADERS.correlationId]: `order.create:${order.id}`,
+      // The API call's correlation id (made by the API, as this client sent none), the same as the journal's.
+      [HEADERS.correlationId]: created.correlationId,
       [HEADERS.causationId]: `order.create:${order.id}`,
       [HEADERS.eventType]: 'order.created',
       [HEADERS.schemaVersion]: '1',
