@@ -19,6 +19,7 @@ export default defineConfig({
             'test/unit/**/*.test.ts',
             'diagrams/**/*.test.ts',
             'web/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           environment: 'node',
         },

@@ -1,0 +1,122 @@
+import { createTrackOpsClient } from '../api/client.ts';
+import { kafkaBrokers, loadConfig } from '../config.ts';
+import { aggregateRuns } from './aggregate.ts';
+import { describeMachine } from './machine.ts';
+import { MICRO_BENCHMARKS } from './micro/microBenchmarks.ts';
+import type { MicroResult } from './micro/microResult.ts';
+import { benchCommand, readOptions, SAGAS } from './options.ts';
+import { createProgress } from './progress.ts';
+import { anatomyTable, microTable, sagaTable } from './report.ts';
+import { RESULTS_DIR, writeResults } from './results.ts';
+import { runSagaWorkload, type SagaRunResult } from './sagaRun.ts';
+import { ensureSystem } from './system.ts';
+import { parseAmountToCents } from './workload.ts';
+
+/**
+ * `npm run bench`: the saga workload of issue 6 for every (C, decline mix) and run, then the micro-benchmarks;
+ * prints the tables and writes every raw number to bench/results/<timestamp>.json. See bench/README.md.
+ */
+async function main(): Promise<void> {
+  const command = benchCommand();
+  command.parse(process.argv);
+  const options = readOptions(command);
+  const config = loadConfig();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const progress = createProgress(false);
+  const startedAt = new Date();
+  const kafkaPort = Number(kafkaBrokers(config)[0]?.split(':')[1] ?? 9092);
+  const declineAboveCents = parseAmountToCents(config.PAYMENT_DECLINE_ABOVE);
+
+  const system = await ensureSystem(options.url, { logDir: RESULTS_DIR, log });
+  const sagaRuns: SagaRunResult[] = [];
+  const micro: MicroResult[] = [];
+  try {
+    if (options.parts.includes(SAGAS)) {
+      for (const concurrency of options.concurrency) {
+        for (const declinePercent of options.declines) {
+          for (let run = 1; run <= options.runs; run += 1) {
+            const result = await runSagaWorkload({
+              url: options.url,
+              kafkaPort,
+              concurrency,
+              declinePercent,
+              declineAboveCents,
+              orders: options.orders,
+              warmup: options.warmup,
+              run,
+              wait: options.wait,
+              pollMs: options.pollMs,
+              orderTimeoutMs: 60_000,
+              progress,
+            });
+            sagaRuns.push(result);
+            if (result.errors + result.wrongOutcomes + result.stockProblems.length > 0) {
+              log(
+                `!!! C=${concurrency} declines=${declinePercent}% run ${run}: ${result.errors} errors, ${result.wrongOutcomes} wrong outcomes, ${result.stockProblems.length} stock problems`,
+              );
+              for (const line of [
+                ...result.errorSamples,
+                ...result.wrongOutcomeSamples,
+                ...result.stockProblems,
+              ])
+                log(`    ${line}`);
+            }
+          }
+        }
+      }
+    }
+    const context = {
+      url: options.url,
+      client: createTrackOpsClient(options.url),
+      config,
+      kafkaPort,
+      declineAboveCents,
+      progress,
+      log,
+    };
+    for (const benchmark of MICRO_BENCHMARKS.filter((candidate) => options.parts.includes(candidate.name))) {
+      try {
+        micro.push(await benchmark.run(context));
+      } catch (error) {
+        log(`micro-benchmark ${benchmark.name} failed: ${error instanceof Error ? error.stack : error}`);
+        micro.push({ name: benchmark.name, lines: [{ label: 'failed', count: 0, note: String(error) }] });
+      }
+    }
+  } finally {
+    await system.stop();
+  }
+
+  const rows = aggregateRuns(sagaRuns);
+  const results = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    options,
+    machine: await describeMachine(),
+    system: {
+      url: options.url,
+      startedByBench: system.startedByBench,
+      declineAbove: config.PAYMENT_DECLINE_ABOVE,
+    },
+    sagas: { rows, runs: sagaRuns },
+    micro,
+  };
+  const file = await writeResults(results, startedAt);
+  if (options.jsonOnly) {
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  } else {
+    if (rows.length > 0)
+      console.log(sagaTable(rows, options.wait === 'track' ? 'orders.track (SSE)' : 'polling'));
+    for (const run of sagaRuns.filter((candidate) => candidate.run === 1)) {
+      console.log(anatomyTable(`C=${run.concurrency} declines=${run.declinePercent}% run 1`, run.anatomy));
+    }
+    if (micro.length > 0) console.log(microTable(micro));
+    console.log(`raw results: ${file}`);
+  }
+  const failures = rows.reduce((sum, row) => sum + row.errors + row.wrongOutcomes + row.stockProblems, 0);
+  process.exitCode = failures > 0 ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});
