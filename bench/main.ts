@@ -107,7 +107,11 @@ async function main(): Promise<void> {
     if (rows.length > 0)
       console.log(sagaTable(rows, options.wait === 'track' ? 'orders.track (SSE)' : 'polling'));
     for (const run of sagaRuns.filter((candidate) => candidate.run === 1)) {
-      console.log(anatomyTable(`C=${run.concurrency} declines=${run.declinePercent}% run 1`, run.anatomy));
+      const title = `C=${run.concurrency} declines=${run.declinePercent}% run 1`;
+      console.log(anatomyTable(`${title}, CONFIRMED orders`, run.anatomy.confirmed));
+      if (run.anatomy.cancelled.sampled > 0) {
+        console.log(anatomyTable(`${title}, declined (CANCELLED) orders`, run.anatomy.cancelled));
+      }
     }
     if (micro.length > 0) console.log(microTable(micro));
     console.log(`raw results: ${file}`);

@@ -54,7 +54,8 @@ export interface SagaRunResult {
   readonly cpu: CpuReport;
   readonly memory: MemorySummary[];
   readonly stages: StageReport;
-  readonly anatomy: SagaAnatomy;
+  /** Sampled sagas split into turns and waits, separately for confirmed and for declined (compensated) orders. */
+  readonly anatomy: { readonly confirmed: SagaAnatomy; readonly cancelled: SagaAnatomy };
 }
 
 interface OrderRecord {
@@ -126,7 +127,7 @@ async function runOrders(
 }
 
 /** Sagas whose journal is read to split their time into turns and waits (sagaAnatomy.ts). */
-const ANATOMY_SAMPLE = 40;
+const ANATOMY_SAMPLE = 30;
 
 function evenlySpaced<T>(items: readonly T[], count: number): T[] {
   if (items.length <= count) return [...items];
@@ -175,12 +176,22 @@ export async function runSagaWorkload(settings: SagaRunSettings): Promise<SagaRu
     settleMs: 30_000,
   });
   const done = measured.filter((record) => record.status !== undefined);
-  const anatomy = anatomyOf(
-    await traceOrders(
-      admin,
-      evenlySpaced(done, ANATOMY_SAMPLE).map((r) => r.orderId),
-    ),
-  );
+  const anatomyOfOutcome = async (status: FinalStatus) => {
+    const sample = evenlySpaced(
+      done.filter((record) => record.status === status),
+      ANATOMY_SAMPLE,
+    );
+    return anatomyOf(
+      await traceOrders(
+        admin,
+        sample.map((record) => record.orderId),
+      ),
+    );
+  };
+  const anatomy = {
+    confirmed: await anatomyOfOutcome('CONFIRMED'),
+    cancelled: await anatomyOfOutcome('CANCELLED'),
+  };
   const wrong = all.filter(
     (record) => record.status !== undefined && record.status !== record.planned.expected,
   );
