@@ -38,6 +38,7 @@ async function main(): Promise<void> {
             const result = await runSagaWorkload({
               url: options.url,
               kafkaPort,
+              namespace: config.TRACKOPS_NAMESPACE,
               concurrency,
               declinePercent,
               declineAboveCents,

@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 /**
  * Finds the processes whose CPU the bench reports, by name or command line (pgrep), and tells apart two
  * candidates by the TCP port they listen on (ss), e.g. a second Kafka broker of another checkout:
  * - runtime: node processes running `scripts/run.ts` (npm start) or `cli/trackops.mjs node` (one cluster node)
- *   that listen on a TCP port (the API); the cluster's supervisor listens on none and is left out;
+ *   that listen on a TCP port (the API; the cluster's supervisor listens on none) and belong to the system under
+ *   test: they listen on its API port or have its TRACKOPS_NAMESPACE in their environment (another deployment
+ *   on the same machine, e.g. a colleague's on port 3100 with namespace `perf`, counts as `other`);
  * - kafka: the java process whose command line holds `kafka.Kafka` and that listens on the broker's port;
  * - postgres: every process named `postgres` (postmaster, backends, WAL writer, checkpointer…);
  * - redis: `redis-server`; nats: `nats-server`; loadgen: this process.
@@ -58,6 +61,19 @@ export interface DiscoveryTarget {
   /** The port of the API the bench talks to: a runtime found by nothing else is the process listening there. */
   readonly apiPort: number;
   readonly kafkaPort: number;
+  /** TRACKOPS_NAMESPACE of the system under test. */
+  readonly namespace: string;
+}
+
+/** The namespace a TrackOps process runs in: its TRACKOPS_NAMESPACE, or the default. Unreadable: undefined. */
+async function namespaceOf(pid: number): Promise<string | undefined> {
+  try {
+    const environment = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
+    const entry = environment.find((variable) => variable.startsWith('TRACKOPS_NAMESPACE='));
+    return entry ? entry.slice('TRACKOPS_NAMESPACE='.length) : 'trackops';
+  } catch {
+    return undefined;
+  }
 }
 
 export async function discoverProcesses(target: DiscoveryTarget): Promise<DiscoveredProcesses> {
@@ -76,9 +92,9 @@ export async function discoverProcesses(target: DiscoveryTarget): Promise<Discov
   const runtimePorts = new Map<number, number>();
   for (const pid of runtimeCandidates) {
     const ports = portsOf.get(pid) ?? [];
-    // A node listens on its API port; prefer the one the bench talks to when a process has several.
-    const port = ports.includes(target.apiPort) ? target.apiPort : ports[0];
-    if (port !== undefined && pid !== process.pid) runtimePorts.set(pid, port);
+    if (pid === process.pid || ports.length === 0) continue;
+    if (ports.includes(target.apiPort)) runtimePorts.set(pid, target.apiPort);
+    else if ((await namespaceOf(pid)) === target.namespace) runtimePorts.set(pid, ports[0] as number);
   }
   if (runtimePorts.size === 0) {
     for (const pid of sockets.get(target.apiPort) ?? []) runtimePorts.set(pid, target.apiPort);

@@ -22,6 +22,8 @@ import { type PlannedOrder, planOrders, skuNames, WORKLOAD } from './workload.ts
 export interface SagaRunSettings {
   readonly url: string;
   readonly kafkaPort: number;
+  /** TRACKOPS_NAMESPACE of the system under test, to tell its nodes from other deployments' (processes.ts). */
+  readonly namespace: string;
   readonly concurrency: number;
   readonly declinePercent: number;
   readonly declineAboveCents: number;
@@ -158,11 +160,12 @@ export async function runSagaWorkload(settings: SagaRunSettings): Promise<SagaRu
   if (warmup.length > 0) await runOrders(clients, warmup, settings, `${label} warm-up`);
 
   const apiPort = Number(new URL(settings.url).port || 80);
-  const discovered = await discoverProcesses({ apiPort, kafkaPort: settings.kafkaPort });
+  const target = { apiPort, kafkaPort: settings.kafkaPort, namespace: settings.namespace };
+  const discovered = await discoverProcesses(target);
   const nodeUrls = [...new Set(discovered.runtimePorts.values())].map((port) => nodeUrl(settings.url, port));
   const metricUrls = nodeUrls.length > 0 ? nodeUrls : [settings.url];
   const before = await scrapeNodes(metricUrls);
-  const cpu = await startCpuSampling({ apiPort, kafkaPort: settings.kafkaPort });
+  const cpu = await startCpuSampling(target);
   const memory = startMemorySampling(metricUrls);
   const wallSeconds = await runOrders(clients, measured, settings, label);
   const cpuReport = await cpu.stop();

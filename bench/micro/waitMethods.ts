@@ -16,7 +16,7 @@ const POLL_MS = 10;
 export const waitMethods: MicroBenchmark = {
   name: 'wait-methods',
   description: `orders.track (SSE) vs polling orders.get every ${POLL_MS} ms: ${ORDERS} sagas at C=16 and C=64`,
-  async run({ url, kafkaPort, declineAboveCents, progress }) {
+  async run({ url, kafkaPort, config, declineAboveCents, progress }) {
     const lines: MicroLine[] = [];
     for (const concurrency of [16, 64]) {
       for (const wait of METHODS) {
@@ -24,6 +24,7 @@ export const waitMethods: MicroBenchmark = {
         const result = await runSagaWorkload({
           url,
           kafkaPort,
+          namespace: config.TRACKOPS_NAMESPACE,
           concurrency,
           declinePercent: 10,
           declineAboveCents,
