@@ -16,6 +16,8 @@ export interface BenchOptions {
   /** Parts to run: `sagas` and the micro-benchmarks' names. */
   readonly parts: string[];
   readonly jsonOnly: boolean;
+  /** Print the tables of this results file and run nothing. */
+  readonly report: string | undefined;
 }
 
 export const SAGAS = 'sagas';
@@ -80,7 +82,8 @@ export function benchCommand(): Command {
     .option('--poll-ms <ms>', 'polling interval with --wait poll', positiveInteger, 10)
     .option('--micro', 'run the micro-benchmarks only')
     .option('--only <parts>', `run only these parts, comma-separated: ${PART_NAMES.join(', ')}`, partList)
-    .option('--json-only', 'print only the JSON results on stdout (progress still goes to stderr)');
+    .option('--json-only', 'print only the JSON results on stdout (progress still goes to stderr)')
+    .option('--report <file>', 'print the tables of a results file (bench/results/*.json) and run nothing');
 }
 
 export function readOptions(command: Command): BenchOptions {
@@ -96,6 +99,7 @@ export function readOptions(command: Command): BenchOptions {
     micro?: boolean;
     only?: string[];
     jsonOnly?: boolean;
+    report?: string;
   }>();
   const parts = raw.only ?? (raw.micro ? PART_NAMES.filter((part) => part !== SAGAS) : PART_NAMES);
   if (raw.concurrency.some((value) => value < 1)) throw new InvalidArgumentError('concurrency must be ≥ 1');
@@ -110,5 +114,6 @@ export function readOptions(command: Command): BenchOptions {
     pollMs: Math.max(1, raw.pollMs),
     parts,
     jsonOnly: raw.jsonOnly === true,
+    report: raw.report,
   };
 }
