@@ -45,6 +45,11 @@ export const configSchema = z.object({
   ROUTER_RETRY_MULTIPLIER: z.coerce.number().min(1).default(2),
   ROUTER_RETRY_MAX_MS: integer(10_000),
   ROUTER_MAX_ATTEMPTS: integer(3),
+  /**
+   * How many partitions the router works on at once (records of one partition stay in order). Each record waits
+   * for its actor's turn, so this, not CPU, bounds the router's throughput.
+   */
+  ROUTER_PARTITION_CONCURRENCY: integer(3),
   /** While no runtime node answers (a restart, a handover), records are retried this long before being parked. */
   ROUTER_UNAVAILABLE_BUDGET_MS: z.coerce.number().int().min(0).default(300_000),
   /** How long a saga waits for an answer (a reservation, a payment) before it compensates. */

@@ -422,6 +422,7 @@ function createRouter(
     },
     logger: parts.logger,
     requestTimeoutMs: config.COMMAND_TIMEOUT_MS,
+    partitionsConsumedConcurrently: config.ROUTER_PARTITION_CONCURRENCY,
     onOutcome: (record, outcome) => parts.metrics.routedRecords.inc({ topic: record.topic, outcome }),
     ...(parts.options.afterDelivered ? { afterDelivered: parts.options.afterDelivered } : {}),
   });

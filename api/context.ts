@@ -32,22 +32,25 @@ export interface ApiDependencies {
 export interface Context {
   readonly deps: ApiDependencies;
   /**
-   * Starts at the API call (the caller's `x-correlation-id`, or a new one) and travels with every message the call
-   * causes: NATS, the outbox, Kafka headers, the journal and log lines. The response echoes it.
+   * Starts at the API call (the caller's `x-correlation-id`, or a new one per call, even within a batch) and
+   * travels with every message the call causes: NATS, the outbox, Kafka headers, the journal and log lines.
    */
   readonly correlationId: string;
+  /** The caller's `x-correlation-id`, when it sent a usable one (the response echoes it). */
+  readonly callerCorrelationId?: string;
 }
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 const correlationIdPattern = /^[A-Za-z0-9._:-]{1,200}$/;
 
-/** The caller's correlation id when it is a sane token; otherwise a new one (never an error: it is advisory). */
-export function correlationIdFrom(header: string | string[] | undefined): string {
+/** The caller's correlation id when it is a sane token (never an error: it is advisory). */
+export function correlationIdFrom(header: string | string[] | undefined): string | undefined {
   const value = Array.isArray(header) ? header[0] : header;
-  return value !== undefined && correlationIdPattern.test(value) ? value : crypto.randomUUID();
+  return value !== undefined && correlationIdPattern.test(value) ? value : undefined;
 }
 
-export const createContextInner = (
-  deps: ApiDependencies,
-  correlationId: string = crypto.randomUUID(),
-): Context => ({ deps, correlationId });
+export const createContextInner = (deps: ApiDependencies, callerCorrelationId?: string): Context => ({
+  deps,
+  correlationId: callerCorrelationId ?? crypto.randomUUID(),
+  ...(callerCorrelationId === undefined ? {} : { callerCorrelationId }),
+});

@@ -34,7 +34,7 @@ export async function startApiServer(options: {
     maxBodySize: MAX_BODY_BYTES,
     createContext: ({ req, res }) => {
       const correlationId = correlationIdFrom(req.headers[CORRELATION_HEADER]);
-      res.setHeader(CORRELATION_HEADER, correlationId);
+      if (correlationId !== undefined) res.setHeader(CORRELATION_HEADER, correlationId);
       return createContextInner(deps, correlationId);
     },
     onError: ({ error, path }) => {

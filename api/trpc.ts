@@ -37,10 +37,13 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** Outermost, so it sees the code the client gets (after mapErrors). */
+/**
+ * Outermost, so it sees the code the client gets (after mapErrors). Each call gets its own correlation id unless the
+ * caller gave one: the calls of one HTTP batch are separate flows.
+ */
 const timed = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
-  const result = await next();
+  const result = await next({ ctx: { correlationId: ctx.callerCorrelationId ?? crypto.randomUUID() } });
   ctx.deps.observeProcedure?.({
     procedure: path,
     type,

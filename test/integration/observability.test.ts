@@ -174,3 +174,18 @@ describe('when a caller sends its own correlation id', () => {
     }
   });
 });
+
+describe('when a client batches calls without a correlation id', () => {
+  it('then each call starts a flow of its own', async () => {
+    const [first, second] = await Promise.all([
+      sut.client.orders.create.mutate(orderFor([{ sku: 'SKU-NONE-1', quantity: 1 }])),
+      sut.client.orders.create.mutate(orderFor([{ sku: 'SKU-NONE-2', quantity: 1 }])),
+    ]);
+    const ids = await query<{ correlation_id: string }>(
+      sut.trackops.orm,
+      "select correlation_id from actor_journal where actor_type = 'order' and version = 1 and actor_id in (?, ?)",
+      [first.id, second.id],
+    );
+    expect(new Set(ids.map((row) => row.correlation_id)).size).toBe(2);
+  });
+});
