@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Consumer, EachMessagePayload, Kafka, Message } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, Message } from 'kafkajs';
 import pRetry, { AbortError } from 'p-retry';
 import { formatRef, HEADERS } from '../../actors/envelope.ts';
 import { type TrackOpsError, toTrackOpsError } from '../../actors/errors.ts';
@@ -80,9 +80,57 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
   });
   const stopping = new AbortController();
 
-  async function handle({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
-    const base = names.base(topic) ?? topic;
-    const record = consumedRecord(base, partition, message);
+  /**
+   * One partition's batch. Records for different actors run concurrently; records for the same actor run in
+   * partition order (the order that matters: an actor's mailbox takes one message at a time anyway). The offset
+   * moves only past records that are done and have no unfinished record before them, so a crash or a rebalance
+   * redelivers whatever was not finished, and the actors' idempotency absorbs what was.
+   */
+  async function handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    const base = names.base(batch.topic) ?? batch.topic;
+    const records = batch.messages.map((message) => consumedRecord(base, batch.partition, message));
+    const done = new Set<string>();
+    const chains = new Map<string, ConsumedRecord[]>();
+    for (const record of records) {
+      const chain = chains.get(chainOf(record));
+      if (chain) chain.push(record);
+      else chains.set(chainOf(record), [record]);
+    }
+    const results = await Promise.allSettled(
+      [...chains.values()].map(async (chain) => {
+        for (const record of chain) {
+          if (!isRunning() || isStale()) return;
+          await handle(record, heartbeat);
+          done.add(record.offset);
+        }
+      }),
+    );
+    let next: string | undefined;
+    for (const record of records) {
+      if (!done.has(record.offset)) break;
+      next = (BigInt(record.offset) + 1n).toString();
+    }
+    if (next !== undefined) {
+      payload.resolveOffset(String(BigInt(next) - 1n));
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    }
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Records bound for one actor form a chain; a record that cannot be routed is a chain of its own. */
+  function chainOf(record: ConsumedRecord): string {
+    try {
+      const delivery = routes.get(record.topic)?.toDelivery(record);
+      return delivery ? formatRef(delivery.ref) : `nobody:${record.offset}`;
+    } catch {
+      return `unroutable:${record.offset}`;
+    }
+  }
+
+  async function handle(record: ConsumedRecord, heartbeat: () => Promise<void>): Promise<void> {
+    const { topic: base, partition } = record;
     const outcome = await deliver(record, heartbeat);
     if (outcome.kind === 'dead_lettered') {
       const { failure } = outcome;
@@ -104,7 +152,6 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       await options.afterDelivered?.(record);
     }
     options.onOutcome?.(record, outcome.kind);
-    await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
   }
 
   async function publishStandIn(answer: StandInAnswer): Promise<void> {
@@ -213,7 +260,8 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       await consumer.run({
         autoCommit: false,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-        eachMessage: handle,
+        eachBatchAutoResolve: false,
+        eachBatch: handleBatch,
       });
       await withDeadline(
         joined,
