@@ -29,9 +29,14 @@ export const writeOrderProjection: ProjectionWriter = async (em, turn) => {
 const RESERVATION_CHUNK = 1000;
 
 export const writeInventoryItemProjection: ProjectionWriter = async (em, turn) => {
-  const { item, reservations } = projectInventoryItem(turn);
+  const { item, reservations: entries } = projectInventoryItem(turn);
   await em.upsert(InventoryItem, item);
-  // Entries the machine pruned from its context are not deleted: their rows keep the last known outcome.
+  // Only the entries this turn changed: the machine stamps an entry it changes, and the item, with the message's
+  // time, so an entry stamped with the item's time is new or changed (an older one with the same time is merely
+  // rewritten unchanged). A hot SKU holds up to a thousand settled entries; rewriting them all on every turn made
+  // its turns the slowest of a saga. Entries the machine pruned keep their rows, with their last known outcome.
+  const changedAt = item.updatedAt.getTime();
+  const reservations = entries.filter((entry) => entry.updatedAt.getTime() === changedAt);
   for (let start = 0; start < reservations.length; start += RESERVATION_CHUNK) {
     await em.upsertMany(InventoryReservation, reservations.slice(start, start + RESERVATION_CHUNK));
   }
