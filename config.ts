@@ -32,6 +32,8 @@ export const configSchema = z.object({
   SHARDS: integer(64),
   /** A node's shard leases expire this long after its last renewal (it renews every third of it). */
   LEASE_TTL_MS: integer(6000),
+  /** The API refuses larger request bodies (413 PAYLOAD_TOO_LARGE) before parsing them. */
+  API_MAX_BODY_BYTES: integer(512 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   COMMAND_TIMEOUT_MS: integer(5000),
   ACTOR_IDLE_MS: integer(60_000),

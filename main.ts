@@ -255,6 +255,7 @@ async function assemble(
     logger,
     host: config.HOST,
     port: config.PORT,
+    maxBodyBytes: config.API_MAX_BODY_BYTES,
   });
   stack.push('api', () => server.close());
   logger.info({ url: server.url }, 'TrackOps is up');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../machines/shared/text.ts';
 
 /** The zod schemas of the inventory API: every field error reaches the client by path, as BAD_REQUEST. */
 export const skuInput = z
@@ -7,7 +8,7 @@ export const skuInput = z
   .max(64)
   .regex(/^[A-Za-z0-9._-]+$/, 'a SKU has only letters, digits, ".", "_" and "-"');
 
-const itemName = z.string().trim().min(1).max(200);
+const itemName = text(200);
 const stockLevel = z.number().int().min(0).max(1_000_000_000);
 
 export const createItemInput = z.object({

@@ -1,15 +1,27 @@
 import { z } from 'zod';
 import { parseMoneyToCents } from '../db/money.ts';
-import { ORDER_STATUSES, shippingAddressSchema } from '../machines/order/orderEvents.ts';
+import {
+  ORDER_STATUSES,
+  orderTotalCents,
+  shippingAddressSchema,
+  TOTAL_TOO_LARGE,
+} from '../machines/order/orderEvents.ts';
+import { MAX_CENTS } from '../machines/shared/replyTo.ts';
+import { anyText, skuSchema, text } from '../machines/shared/text.ts';
 
-/** The zod schemas of the orders API: every field error reaches the client by path, as BAD_REQUEST. */
-const money = z.union([z.number(), z.string()]).transform((value, ctx) => {
+/**
+ * The zod schemas of the orders API: every field error reaches the client by path, as BAD_REQUEST. Money is parsed
+ * from its decimal text into integer cents (never through a binary fraction) and bounded like every amount.
+ */
+const money = z.union([z.number(), z.string().max(32)]).transform((value, ctx) => {
   try {
-    return parseMoneyToCents(value);
+    const cents = parseMoneyToCents(value);
+    if (cents <= MAX_CENTS) return cents;
+    ctx.addIssue({ code: 'custom', message: `an amount must not exceed ${MAX_CENTS / 100}.00` });
   } catch (error) {
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
   }
+  return z.NEVER;
 });
 
 export const createOrderInput = z.object({
@@ -19,15 +31,21 @@ export const createOrderInput = z.object({
   items: z
     .array(
       z.object({
-        sku: z.string().trim().min(1).max(64),
+        sku: skuSchema,
         quantity: z.number().int().min(1).max(1_000_000),
         unitPrice: money,
       }),
     )
     .min(1, 'an order needs at least one item')
-    .max(500),
+    .max(500)
+    .refine(
+      (items) =>
+        orderTotalCents(items.map((item) => ({ quantity: item.quantity, unitPriceCents: item.unitPrice }))) <=
+        MAX_CENTS,
+      TOTAL_TOO_LARGE,
+    ),
   shippingAddress: shippingAddressSchema,
-  deliveryInstructions: z.string().trim().max(1000).optional(),
+  deliveryInstructions: anyText(1000).trim().optional(),
 });
 export type CreateOrderInput = z.input<typeof createOrderInput>;
 
@@ -45,10 +63,10 @@ export const updateStatusInput = z.object({
     ],
   ),
   /** Used when the new status is CANCELLED. */
-  reason: z.string().trim().min(1).max(500).optional(),
+  reason: text(500).optional(),
 });
 
-export const cancelOrderInput = z.object({ id: z.uuid(), reason: z.string().trim().min(1).max(500) });
+export const cancelOrderInput = z.object({ id: z.uuid(), reason: text(500) });
 
 export const listOrdersInput = z
   .object({

@@ -13,6 +13,7 @@ import { appRouter } from './routers/appRouter.ts';
  * One HTTP server: tRPC at `/trpc`, Prometheus at `/metrics`, plain health probes at `/health/live` and
  * `/health/ready` (503 when a dependency is down) for load balancers that do not speak tRPC.
  */
+/** The default of API_MAX_BODY_BYTES: larger bodies are refused (413) before they are parsed. */
 export const MAX_BODY_BYTES = 512 * 1024;
 
 export interface ApiServer {
@@ -26,12 +27,13 @@ export async function startApiServer(options: {
   logger: Logger;
   host: string;
   port: number;
+  maxBodyBytes?: number;
 }): Promise<ApiServer> {
   const { deps, metrics, logger } = options;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    maxBodySize: MAX_BODY_BYTES,
+    maxBodySize: options.maxBodyBytes ?? MAX_BODY_BYTES,
     createContext: ({ req, res }) => {
       const correlationId = correlationIdFrom(req.headers[CORRELATION_HEADER]);
       if (correlationId !== undefined) res.setHeader(CORRELATION_HEADER, correlationId);

@@ -24,6 +24,16 @@ export interface DeadLetterView {
   lastRedriveError: string | null;
 }
 
+/**
+ * A dead letter is whatever arrived, binary garbage included; PostgreSQL text and json cannot hold NUL or a lone
+ * surrogate, so those become U+FFFD in the mirror (the DLQ topic keeps the exact bytes). Such a value was never
+ * JSON, so nothing redrivable is lost.
+ */
+function storable<T extends string | null>(text: T): T {
+  if (text === null) return text;
+  return text.replaceAll('\0', '\uFFFD').replace(/\p{Cs}/gu, '\uFFFD') as T;
+}
+
 export function createDeadLetterStore(orm: MikroORM) {
   const em = () => orm.em.fork();
   return {
@@ -43,11 +53,13 @@ export function createDeadLetterStore(orm: MikroORM) {
           record.topic,
           record.partition,
           record.offset,
-          record.key,
-          record.value?.toString('utf8') ?? null,
-          JSON.stringify(record.headers),
+          storable(record.key),
+          storable(record.value?.toString('utf8') ?? null),
+          JSON.stringify(
+            Object.fromEntries(Object.entries(record.headers).map(([k, v]) => [storable(k), storable(v)])),
+          ),
           failure.code,
-          failure.reason,
+          storable(failure.reason),
           failure.attempts,
         ],
       );

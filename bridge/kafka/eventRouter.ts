@@ -6,6 +6,7 @@ import { type TrackOpsError, toTrackOpsError } from '../../actors/errors.ts';
 import type { DeliveryResult, Logger, TransportPort } from '../../actors/ports.ts';
 import type { DeadLetterPublisher } from './deadLetters.ts';
 import { MalformedRecordError } from './errors.ts';
+import { checkDelivery } from './eventValidation.ts';
 import { type ConsumedRecord, consumedRecord, recordOf } from './records.ts';
 import type { Delivery, Route, StandInAnswer } from './routes/route.ts';
 import type { TopicNames } from './topics.ts';
@@ -64,7 +65,7 @@ export interface EventRouter {
   readonly topics: readonly string[];
   /**
    * Where a record would go, without delivering it (a replay's dry run): undefined for a record that is for
-   * nobody; throws MalformedRecordError for one that cannot be routed.
+   * nobody; throws MalformedRecordError for one that cannot be routed, InvalidEventError for one that fails its schema.
    */
   resolve(record: ConsumedRecord): Delivery | undefined;
 }
@@ -139,9 +140,10 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
           topic: base,
           partition,
           offset: record.offset,
-          correlationId: record.headers[HEADERS.correlationId],
+          correlationId: record.headers[HEADERS.correlationId]?.slice(0, 200),
           code: failure.error.code,
-          reason: failure.error.message,
+          // The reason may quote the record (a JSON parser's excerpt): the DLQ keeps it whole, the log a bounded part.
+          reason: failure.error.message.slice(0, 300),
         },
         'record parked on its dead letter topic',
       );
@@ -196,6 +198,7 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       if (!route) throw new MalformedRecordError(`no route for topic ${record.topic}`);
       delivery = route.toDelivery(record);
       if (!delivery) return { kind: 'skipped' };
+      checkDelivery(record, delivery); // a record that fails its schema never reaches the actor
       const { ref, envelope } = delivery;
       const attempt = () =>
         pRetry(
@@ -282,7 +285,9 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
     resolve(record) {
       const route = routes.get(record.topic);
       if (!route) throw new MalformedRecordError(`no route for topic ${record.topic}`);
-      return route.toDelivery(record);
+      const delivery = route.toDelivery(record);
+      if (delivery) checkDelivery(record, delivery);
+      return delivery;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cents, isoTime, quantity, replyToSchema, sku } from '../shared/replyTo.ts';
+import { anyText, text } from '../shared/text.ts';
 
 /**
  * The inventory item (one actor per SKU): what it accepts and the facts it emits. See docs/sagas.md for the
@@ -9,7 +10,7 @@ export const INVENTORY_ITEM_CREATE = 'inventory.item.create';
 
 export const inventoryItemInputSchema = z.object({
   sku,
-  name: z.string().trim().min(1).max(200),
+  name: text(200),
   quantity: z.number().int().min(0).max(1_000_000_000),
   lowStockThreshold: z.number().int().min(0).max(1_000_000_000).default(0),
   at: isoTime,
@@ -21,7 +22,7 @@ const orderId = z.uuid();
 export const inventoryItemEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('inventory.item.update'),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: text(200).optional(),
     lowStockThreshold: z.number().int().min(0).max(1_000_000_000).optional(),
     at: isoTime,
   }),
@@ -40,7 +41,7 @@ export const inventoryItemEventSchema = z.discriminatedUnion('type', [
     orderId,
     sku,
     replyTo: replyToSchema,
-    reason: z.string().max(500).optional(),
+    reason: anyText(500).optional(),
     at: isoTime,
   }),
   z.object({ type: z.literal('inventory.commit'), orderId, sku, at: isoTime }),

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MAX_CENTS } from '../shared/replyTo.ts';
+import { anyText, skuSchema, text } from '../shared/text.ts';
 
 /**
  * What the order machine accepts and emits. Money is in integer cents inside the machine so totals never drift;
@@ -21,7 +23,6 @@ export const trackingKindSchema = z.enum(TRACKING_KINDS);
 export type TrackingKind = z.infer<typeof trackingKindSchema>;
 
 const at = z.iso.datetime({ offset: true });
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const shippingAddressSchema = z.object({
   street: text(200),
@@ -33,18 +34,28 @@ export const shippingAddressSchema = z.object({
 export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
 
 export const orderLineSchema = z.object({
-  sku: text(64),
+  sku: skuSchema,
   quantity: z.number().int().min(1).max(1_000_000),
-  unitPriceCents: z.number().int().min(0).max(1_000_000_000_00),
+  unitPriceCents: z.number().int().min(0).max(MAX_CENTS),
 });
 export type OrderLine = z.infer<typeof orderLineSchema>;
+
+/** An order's total (what its payment charges) is bounded like every amount, so it stays an exact integer. */
+export const orderTotalCents = (lines: readonly { quantity: number; unitPriceCents: number }[]): number =>
+  lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+export const TOTAL_TOO_LARGE = `the order total must not exceed ${MAX_CENTS / 100}.00`;
+export const orderLinesSchema = z
+  .array(orderLineSchema)
+  .min(1)
+  .max(500)
+  .refine((lines) => orderTotalCents(lines) <= MAX_CENTS, TOTAL_TOO_LARGE);
 
 export const orderInputSchema = z.object({
   orderId: z.uuid(),
   customerId: z.uuid(),
-  items: z.array(orderLineSchema).min(1).max(500),
+  items: orderLinesSchema,
   shippingAddress: shippingAddressSchema,
-  deliveryInstructions: z.string().trim().max(1000).optional(),
+  deliveryInstructions: anyText(1000).trim().optional(),
   at,
 });
 export type OrderInput = z.infer<typeof orderInputSchema>;
@@ -52,7 +63,7 @@ export type OrderInput = z.infer<typeof orderInputSchema>;
 export const trackingEventSchema = z.object({
   kind: trackingKindSchema,
   occurredAt: at,
-  location: z.string().max(200).optional(),
+  location: anyText(200).optional(),
 });
 export type TrackingEvent = z.infer<typeof trackingEventSchema>;
 
@@ -77,7 +88,7 @@ export const orderEventSchema = z.discriminatedUnion('type', [
     type: z.literal('order.cancel'),
     reason: text(500),
     /** The saga that cancels (absent when a person does): its own cancellation is not routed back to it. */
-    initiator: z.string().max(64).optional(),
+    initiator: anyText(64).optional(),
     at,
   }),
   tracking('PICKED_UP'),

@@ -10,7 +10,8 @@ import {
   paymentProcessedSchema,
   paymentRefundedSchema,
 } from '../payment/paymentEvents.ts';
-import { isoTime, type ReplyTo, replyToSchema } from '../shared/replyTo.ts';
+import { isoTime, type ReplyTo, replyToSchema, sku } from '../shared/replyTo.ts';
+import { anyText } from '../shared/text.ts';
 
 /**
  * The order saga (actor id = order id): started by `order.created`, it reserves every SKU, charges the payment,
@@ -35,10 +36,13 @@ const fact = <TShape extends z.ZodRawShape, TType extends string>(type: TType, s
 export const orderCancelledSchema = z.object({
   orderId: z.uuid(),
   customerId: z.uuid(),
-  reason: z.string(),
+  reason: anyText(500),
   previousStatus: orderStatusSchema,
-  initiator: z.string().optional(),
-  items: z.array(z.object({ sku: z.string(), quantity: z.number().int().min(1) })),
+  initiator: anyText(64).optional(),
+  items: z
+    .array(z.object({ sku, quantity: z.number().int().min(1) }))
+    .min(1)
+    .max(500),
 });
 
 export const orderSagaEventSchema = z.discriminatedUnion('type', [

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cents, isoTime, replyToSchema } from '../shared/replyTo.ts';
+import { anyText } from '../shared/text.ts';
 
 /**
  * The payment of one order (actor id = order id), against a simulated gateway whose rules are deterministic so a
@@ -26,7 +27,7 @@ export const paymentChargeSchema = z.object({
 export const paymentRefundSchema = z.object({
   type: z.literal('payment.refund'),
   orderId,
-  reason: z.string().max(500),
+  reason: anyText(500),
   replyTo: replyToSchema,
   at: isoTime,
 });
@@ -57,7 +58,7 @@ export const paymentProcessedSchema = z.object({ orderId, amountCents: cents, re
 export const paymentFailedSchema = z.object({
   orderId,
   amountCents: cents,
-  reason: z.string(),
+  reason: anyText(1000),
   code: z.enum(['AMOUNT_LIMIT', 'CUSTOMER_BLOCKED', 'VOIDED']),
   replyTo: replyToSchema,
 });

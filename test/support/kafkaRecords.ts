@@ -53,7 +53,7 @@ export async function watchTopics(brokers: string[], topics: string[]) {
 export async function produce(
   brokers: string[],
   topic: string,
-  messages: { key: string | null; value: string | null; headers?: Record<string, string> }[],
+  messages: { key: string | null; value: string | Buffer | null; headers?: Record<string, string> }[],
 ): Promise<void> {
   const kafka = new Kafka({ clientId: 'trackops-test-produce', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

@@ -1,5 +1,5 @@
 import { createEnvelope, type Envelope, HEADERS } from '../../../actors/envelope.ts';
-import { MalformedRecordError } from '../errors.ts';
+import { InvalidEventError, MalformedRecordError } from '../errors.ts';
 import { type ConsumedRecord, recordMessageId } from '../records.ts';
 
 /** The JSON object a record carries; anything else cannot be routed. */
@@ -21,15 +21,35 @@ export function recordJson(record: ConsumedRecord): Record<string, unknown> {
 export function envelopeFromRecord(record: ConsumedRecord, payload: Record<string, unknown>): Envelope {
   const id = recordMessageId(record);
   const occurredAt = record.headers['occurred-at'] ?? new Date(Number(record.timestamp)).toISOString();
+  // The topic is the message type (the relay publishes each type on its own topic): a record claiming another type
+  // would smuggle, say, a cancel in on the confirm topic.
+  const type = record.headers[HEADERS.eventType] ?? record.topic;
+  if (type !== record.topic) {
+    throw new InvalidEventError(
+      `${record.topic} record has event-type ${JSON.stringify(type.slice(0, 100))}, not its topic`,
+    );
+  }
   return createEnvelope({
     id,
-    type: record.headers[HEADERS.eventType] ?? record.topic,
+    type,
     payload,
     correlationId: record.headers[HEADERS.correlationId] ?? id,
     causationId: record.headers[HEADERS.causationId],
     occurredAt,
-    schemaVersion: Number(record.headers[HEADERS.schemaVersion] ?? 1) || 1,
+    schemaVersion: schemaVersionOf(record),
   });
+}
+
+/** A record's `schema-version` header (1 when absent); anything but a positive integer is refused. */
+export function schemaVersionOf(record: ConsumedRecord): number {
+  const header = record.headers[HEADERS.schemaVersion];
+  if (header === undefined) return 1;
+  if (!/^[1-9]\d{0,5}$/.test(header)) {
+    throw new InvalidEventError(
+      `${record.topic} record has schema-version ${JSON.stringify(header.slice(0, 20))}, not a positive integer`,
+    );
+  }
+  return Number(header);
 }
 
 /** Reads a string field the route needs to find the target; its absence makes the record unroutable. */

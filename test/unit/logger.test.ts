@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../logger.ts';
+
+describe('the logger', () => {
+  it('censors API keys and authorization headers wherever a log line carries them', () => {
+    const lines: string[] = [];
+    const logger = createLogger(
+      { LOG_LEVEL: 'info', NODE_ID: 'n1' },
+      { write: (line: string) => lines.push(line) },
+    );
+    logger.info(
+      {
+        authorization: 'Bearer top-secret-1',
+        'x-api-key': 'top-secret-2',
+        req: { headers: { authorization: 'Bearer top-secret-3', 'x-api-key': 'top-secret-4' } },
+        key: { apiKey: 'top-secret-5' },
+        orderId: 'kept',
+      },
+      'a request',
+    );
+    const line = lines.join('');
+    expect(line).not.toMatch(/top-secret/);
+    expect(line).toContain('[redacted]');
+    expect(JSON.parse(line)).toMatchObject({ orderId: 'kept', msg: 'a request', node: 'n1' });
+  });
+});
