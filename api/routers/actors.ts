@@ -47,8 +47,23 @@ export const journalInput = actorRefInput.extend({
   beforeVersion: z.number().int().min(1).optional(),
 });
 
+/** True when a JSON value nests no deeper than `max` (checked without recursion, so any depth is safe to test). */
+function nestsAtMost(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth > max) return false;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
 export const sendEventInput = actorRefInput.extend({
-  event: z.looseObject({ type: z.string().trim().min(1).max(200) }),
+  // An event is a machine's message: a few levels deep at most. A deeper one would not even serialize for NATS.
+  event: z
+    .looseObject({ type: z.string().trim().min(1).max(200) })
+    .refine((event) => nestsAtMost(event, 16), 'an event nests at most 16 levels deep'),
   /** Recorded in the journal as the sender; defaults to `admin`. */
   sentBy: z.string().trim().min(1).max(200).optional(),
 });

@@ -77,6 +77,85 @@ describe('when orders.create gets bad input', () => {
   });
 });
 
+describe('when orders.create gets hostile or boundary values', () => {
+  const line = (unitPrice: string | number, quantity = 1) => ({ sku: 'SKU-A', quantity, unitPrice });
+
+  it('then money is exact decimal: 0.1 + 0.2 is 0.30, and 1e308, NaN-like text and >2 decimals are BAD_REQUEST', async () => {
+    const strings = await sut.client.orders.create.mutate(
+      validOrderInput({ items: [line('0.1'), line('0.2')] }),
+    );
+    expect(strings.totalAmount).toBe('0.30');
+    const numbers = await sut.client.orders.create.mutate(
+      validOrderInput({ items: [line(0.1), line(0.2, 3)] }),
+    );
+    expect(numbers.totalAmount).toBe('0.70');
+    for (const unitPrice of [1e308, 'NaN', 'Infinity', '1e2', '0.001', 0.1 + 0.2, '12,50']) {
+      const error = await trpcError(
+        sut.client.orders.create.mutate(validOrderInput({ items: [line(unitPrice)] })),
+      );
+      expect(error.data?.code, String(unitPrice)).toBe('BAD_REQUEST');
+    }
+  });
+
+  it('then a total over 1,000,000,000.00 is BAD_REQUEST (it would not be an exact integer of cents), not a 500', async () => {
+    const error = await trpcError(
+      sut.client.orders.create.mutate(validOrderInput({ items: [line('1000000000.00', 1_000_000)] })),
+    );
+    expect(error.data?.code).toBe('BAD_REQUEST');
+    expect(Object.keys(error.data?.fieldErrors ?? {})).toContain('items');
+    expect(error.message).toMatch(/order total must not exceed/);
+    const largest = await sut.client.orders.create.mutate(
+      validOrderInput({ items: [line('1000000000.00')] }),
+    );
+    expect(largest.totalAmount).toBe('1000000000.00');
+  });
+
+  it('then text that cannot be stored (a lone surrogate, NUL, control characters) is BAD_REQUEST naming the field', async () => {
+    const address = validOrderInput().shippingAddress;
+    for (const street of ['\uD800', 'a\uDC00b', 'nul\u0000byte', 'esc\u001B[31m']) {
+      const error = await trpcError(
+        sut.client.orders.create.mutate(validOrderInput({ shippingAddress: { ...address, street } })),
+      );
+      expect(Object.keys(error.data?.fieldErrors ?? {}), JSON.stringify(street)).toContain('shippingAddress');
+    }
+    const error = await trpcError(
+      sut.client.orders.create.mutate(validOrderInput({ items: [{ ...line('1.00'), sku: 'has space' }] })),
+    );
+    expect(Object.keys(error.data?.fieldErrors ?? {})).toContain('items');
+  });
+
+  it('then RTL, zero-width, emoji and SQL-looking text is stored verbatim and never executed', async () => {
+    const address = validOrderInput().shippingAddress;
+    const street = "'; drop table orders; -- \u202Eevil\u202C";
+    const deliveryInstructions = 'שלום zero\u200Bwidth 👨‍👩‍👧‍👦 Robert"); DROP TABLE order_items;--';
+    const created = await sut.client.orders.create.mutate(
+      validOrderInput({ shippingAddress: { ...address, street }, deliveryInstructions }),
+    );
+    const order = await sut.client.orders.get.query({ id: created.id });
+    expect(order.shippingAddress.street).toBe(street);
+    expect(order.deliveryInstructions).toBe(deliveryInstructions);
+    expect(order.items).toHaveLength(2);
+  });
+
+  it('then deeply nested JSON anywhere in a body, also in an operator event, is a typed answer, not a 500', async () => {
+    const { id } = await sut.client.orders.create.mutate(validOrderInput());
+    const nested = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const post = (procedure: string, body: string) =>
+      fetch(`${sut.trackops.url}/trpc/${procedure}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    expect((await post('orders.create', `{"customerId": ${nested}}`)).status).toBe(400);
+    const send = await post(
+      'actors.send',
+      `{"type": "order", "id": "${id}", "event": {"type": "order.confirm", "junk": ${nested}}}`,
+    );
+    expect(send.status).toBe(400);
+    await expect(sut.client.health.live.query()).resolves.toEqual({ status: 'ok' });
+  });
+});
+
 describe('when commands name something that does not exist or is not allowed', () => {
   it('then an unknown status is BAD_REQUEST', async () => {
     const { id } = await sut.client.orders.create.mutate(validOrderInput());
@@ -116,6 +195,37 @@ describe('when commands name something that does not exist or is not allowed', (
   it('then an invalid list cursor is BAD_REQUEST', async () => {
     const error = await trpcError(sut.client.orders.list.query({ cursor: '%%%not-a-cursor' }));
     expect(error.data?.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('when shipment.events records fail their versioned schema', () => {
+  it('then an unknown schema version or unstorable text is parked as INVALID_EVENT and never reaches the order', async () => {
+    const { id } = await sut.client.orders.create.mutate(validOrderInput());
+    await sut.client.orders.updateStatus.mutate({ id, status: 'CONFIRMED' });
+    const { version } = await sut.client.orders.updateStatus.mutate({ id, status: 'PROCESSING' });
+    const dlq = await watchTopics(sut.brokers, [sut.topic('shipment.events.dlq')]);
+    try {
+      const value = (extra: Record<string, unknown> = {}) =>
+        JSON.stringify({ orderId: id, type: 'PICKED_UP', occurredAt: '2026-01-01T00:00:00Z', ...extra });
+      await produce(sut.brokers, sut.topic('shipment.events'), [
+        { key: id, value: value(), headers: { 'schema-version': '2' } },
+        { key: id, value: value(), headers: { 'schema-version': 'one' } },
+        { key: id, value: value({ location: 'dock\u0000 7' }) },
+        { key: id, value: value({ location: 'dock \uD800' }) },
+      ]);
+      await waitFor(() => dlq.byKey(id).length === 4, { what: 'four records on the DLQ' });
+      expect(dlq.byKey(id).map((record) => record.headers[DLQ_HEADERS.reasonCode])).toEqual([
+        'INVALID_EVENT',
+        'INVALID_EVENT',
+        'INVALID_EVENT',
+        'INVALID_EVENT',
+      ]);
+      expect(dlq.byKey(id)[0]?.headers[DLQ_HEADERS.reason]).toMatch(/schema version 2/);
+      const order = await sut.client.orders.get.query({ id });
+      expect(order).toMatchObject({ status: 'PROCESSING', version, trackingEvents: [] });
+    } finally {
+      await dlq.stop();
+    }
   });
 });
 
