@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '../machines/shared/text.ts';
+import { anyText, text } from '../machines/shared/text.ts';
 
 /** The zod schemas of the inventory API: every field error reaches the client by path, as BAD_REQUEST. */
 export const skuInput = z
@@ -39,7 +39,7 @@ export type UpdateItemInput = z.input<typeof updateItemInput>;
 export const listItemsInput = z
   .object({
     limit: z.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(500).nullish(),
+    cursor: anyText(500).nullish(),
     status: z.enum(['active', 'deleted']).optional(),
   })
   .default({ limit: 20 });

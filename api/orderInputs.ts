@@ -71,7 +71,7 @@ export const cancelOrderInput = z.object({ id: z.uuid(), reason: text(500) });
 export const listOrdersInput = z
   .object({
     limit: z.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(500).nullish(),
+    cursor: anyText(500).nullish(),
     status: z.enum(ORDER_STATUSES).optional(),
     customerId: z.uuid().optional(),
   })

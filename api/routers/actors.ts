@@ -11,6 +11,7 @@ import {
   pendingTimers,
 } from '../../db/actorQueries.ts';
 import { registry } from '../../machines/registry.ts';
+import { text } from '../../machines/shared/text.ts';
 import { watchActor } from '../actorWatch.ts';
 import type { Context } from '../context.ts';
 import { publicProcedure, router } from '../trpc.ts';
@@ -24,13 +25,13 @@ const ACTOR_TYPES = [...registry.keys()];
 const actorType = z.string().refine((type) => ACTOR_TYPES.includes(type), {
   message: `unknown actor type; one of ${ACTOR_TYPES.join(', ')}`,
 });
-const actorId = z.string().trim().min(1).max(200);
+const actorId = text(200);
 export const actorRefInput = z.object({ type: actorType, id: actorId });
 
 export const listActorsInput = z
   .object({
     type: actorType.optional(),
-    state: z.string().trim().min(1).max(100).optional(),
+    state: text(100).optional(),
     /** Only unfinished actors whose last turn is at least this old (milliseconds). */
     stuckForMs: z
       .number()
@@ -65,7 +66,7 @@ export const sendEventInput = actorRefInput.extend({
     .looseObject({ type: z.string().trim().min(1).max(200) })
     .refine((event) => nestsAtMost(event, 16), 'an event nests at most 16 levels deep'),
   /** Recorded in the journal as the sender; defaults to `admin`. */
-  sentBy: z.string().trim().min(1).max(200).optional(),
+  sentBy: text(200).optional(),
 });
 
 async function inspect(ctx: Context, ref: { type: string; id: string }) {
@@ -114,7 +115,7 @@ export const actorsRouter = router({
   trace: publicProcedure
     .input(
       z.object({
-        correlationId: z.string().trim().min(1).max(200),
+        correlationId: text(200),
         limit: z.number().int().min(1).max(1000).default(200),
       }),
     )

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { toTrackOpsError } from '../../actors/errors.ts';
 import { type DeadLetterView, recordOfDeadLetter } from '../../db/deadLetterStore.ts';
+import { anyText, text } from '../../machines/shared/text.ts';
 import type { Context } from '../context.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
@@ -16,14 +17,14 @@ const REDRIVABLE = ['parked', 'redrive_failed'] as const;
 /** Most dead letters of each redrivable status one topic redrive takes; redrive again for the rest. */
 const REDRIVE_BATCH = 1000;
 
-const topicInput = z.string().trim().min(1).max(249);
+const topicInput = text(249);
 
 export const listDeadLettersInput = z
   .object({
     topic: topicInput.optional(),
     status: z.enum(DEAD_LETTER_STATUSES).optional(),
     /** Only the dead letters of this record key (an order id, a SKU). */
-    key: z.string().min(1).max(500).optional(),
+    key: anyText(500).min(1).optional(),
     limit: z.number().int().min(1).max(500).default(50),
   })
   .default({ limit: 50 });

@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Replay, ReplayCounts, ReplayRequest, ReplaySummary } from '../../bridge/kafka/replay.ts';
 import { parseReplayPosition } from '../../bridge/kafka/replayRange.ts';
+import { anyText, text } from '../../machines/shared/text.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 /**
@@ -17,7 +18,7 @@ const PROGRESS_INTERVAL_MS = 200;
 /** And at least this often, unchanged if need be, so a quiet stream (a slow rate, a long rebuild) stays open. */
 const KEEPALIVE_MS = 15_000;
 
-const position = z.union([z.string().max(100), z.number().int().nonnegative()]).transform((value, ctx) => {
+const position = z.union([anyText(100), z.number().int().nonnegative()]).transform((value, ctx) => {
   const parsed = parseReplayPosition(String(value));
   if (!parsed) {
     ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time or a non-negative offset' });
@@ -28,11 +29,11 @@ const position = z.union([z.string().max(100), z.number().int().nonnegative()]).
 
 export const replayInput = z.object({
   /** Base topic names, e.g. `order.created`. */
-  topics: z.array(z.string().trim().min(1).max(249)).min(1).max(50),
+  topics: z.array(text(249)).min(1).max(50),
   from: position,
   /** Exclusive; the high watermark at the start by default. */
   to: position.optional(),
-  key: z.string().min(1).max(500).optional(),
+  key: anyText(500).min(1).optional(),
   dryRun: z.boolean().default(false),
   /** Records per second at most. */
   rate: z.number().positive().max(100_000).optional(),
