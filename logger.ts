@@ -13,6 +13,27 @@ export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => {
   return [quoted ? `[${field}]` : field, `*${key}`, `*.*${key}`, `*.*.*${key}`];
 });
 
+/**
+ * A failed statement reaches us as knex wrote it: the SQL with its parameter values inlined, then the database's
+ * message. Errors are logged with those literals blanked, so a failed insert does not log the row (the SQL itself
+ * stays parameterised; only the error text inlines values).
+ */
+const SQL_STATEMENT = /\b(?:insert\s+into|update\s+\S+\s+set|delete\s+from|select\s[\s\S]*?\sfrom)\b/i;
+const SQL_LITERAL = /'(?:[^']|'')*'/g;
+export const withoutSqlValues = (text: string): string =>
+  SQL_STATEMENT.test(text) ? text.replace(SQL_LITERAL, "'…'") : text;
+
+function errorWithoutData(error: Error): unknown {
+  const serialized: unknown = pino.stdSerializers.err(error);
+  if (typeof serialized !== 'object' || serialized === null) return serialized; // not an error: logged as it is
+  for (const field of ['message', 'stack']) {
+    const value = (serialized as Record<string, unknown>)[field];
+    if (typeof value === 'string')
+      (serialized as Record<string, unknown>)[field] = withoutSqlValues(value).slice(0, 8000);
+  }
+  return serialized;
+}
+
 /** Structured JSON logs on stderr (stdout stays free for what a command prints). */
 export function createLogger(
   config: Pick<Config, 'LOG_LEVEL' | 'NODE_ID'>,
@@ -23,6 +44,7 @@ export function createLogger(
       level: config.LOG_LEVEL,
       base: { node: config.NODE_ID },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: errorWithoutData },
     },
     destination,
   );

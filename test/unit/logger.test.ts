@@ -23,4 +23,19 @@ describe('the logger', () => {
     expect(line).toContain('[redacted]');
     expect(JSON.parse(line)).toMatchObject({ orderId: 'kept', msg: 'a request', node: 'n1' });
   });
+
+  it('logs a failed statement without the values knex inlined into its message', () => {
+    const lines: string[] = [];
+    const logger = createLogger(
+      { LOG_LEVEL: 'info', NODE_ID: 'n1' },
+      { write: (line: string) => lines.push(line) },
+    );
+    const error = new Error(
+      `insert into orders (id, street) values ('5c1e', 'top-secret ''quoted''')\n on conflict do nothing - duplicate key`,
+    );
+    logger.error({ err: error }, 'turn failed');
+    const { err } = JSON.parse(lines.join('')) as { err: { message: string } };
+    expect(err.message).not.toMatch(/top-secret|5c1e/);
+    expect(err.message).toMatch(/^insert into orders .* - duplicate key$/s);
+  });
 });
