@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, Message } from 'kafkajs';
 import pRetry, { AbortError } from 'p-retry';
@@ -24,6 +25,9 @@ export interface RetryPolicy {
   /** How long to keep retrying while no runtime node answers, before parking the record. */
   readonly unavailableBudgetMs: number;
 }
+
+/** How many actors' records one partition's batch works on at once. */
+const CHAINS_AT_ONCE = 32;
 
 /** Failures that say "no node answered", not "this record is bad". */
 const RUNTIME_AWAY = new Set(['TRANSPORT_TIMEOUT', 'TRANSPORT_UNAVAILABLE', 'NOT_OWNER']);
@@ -80,6 +84,8 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
     rebalanceTimeout: 20_000,
   });
   const stopping = new AbortController();
+  // Every record in flight listens for the stop (its retries and waits): many at once is expected, not a leak.
+  setMaxListeners(0, stopping.signal);
 
   /**
    * One partition's batch. Records for different actors run concurrently; records for the same actor run in
@@ -98,12 +104,16 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       if (chain) chain.push(record);
       else chains.set(chainOf(record), [record]);
     }
+    // At most CHAINS_AT_ONCE chains run together: a batch may hold hundreds of actors' records.
+    const waiting = [...chains.values()];
     const results = await Promise.allSettled(
-      [...chains.values()].map(async (chain) => {
-        for (const record of chain) {
-          if (!isRunning() || isStale()) return;
-          await handle(record, heartbeat);
-          done.add(record.offset);
+      Array.from({ length: Math.min(CHAINS_AT_ONCE, waiting.length) }, async () => {
+        for (let chain = waiting.shift(); chain; chain = waiting.shift()) {
+          for (const record of chain) {
+            if (!isRunning() || isStale()) return;
+            await handle(record, heartbeat);
+            done.add(record.offset);
+          }
         }
       }),
     );
