@@ -25,6 +25,8 @@ export interface MemorySummary {
   readonly heapStartMb: number;
   readonly heapMaxMb: number;
   readonly heapEndMb: number;
+  /** Every sample, in MB, so a trend (a leak) shows and not only the extremes. */
+  readonly series: { atSeconds: number; rssMb: number; heapMb: number }[];
 }
 
 export function startMemorySampling(nodeUrls: readonly string[], intervalMs = 2_000) {
@@ -72,5 +74,10 @@ export function summarizeMemory(node: NodeMemory): MemorySummary {
     heapStartMb: mb(first?.heapUsedBytes ?? Number.NaN),
     heapMaxMb: mb(Math.max(...points.map((point) => point.heapUsedBytes))),
     heapEndMb: mb(last?.heapUsedBytes ?? Number.NaN),
+    series: points.map((point) => ({
+      atSeconds: Math.round(point.atSeconds),
+      rssMb: mb(point.rssBytes),
+      heapMb: mb(point.heapUsedBytes),
+    })),
   };
 }
