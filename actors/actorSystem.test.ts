@@ -71,6 +71,36 @@ describe('when a message id was already applied', () => {
     await system.deliver(ref, create);
     await expect(system.deliver(ref, create)).resolves.toMatchObject({ duplicate: true, version: 1 });
   });
+
+  it('then one the state would still accept is refused by the commit and answered as a duplicate', async () => {
+    const { system, persistence } = harness();
+    const ref = orderRef();
+    await system.deliver(ref, createOrderMessage());
+    const confirm = confirmMessage();
+    await system.deliver(ref, confirm);
+    // Another node's copy of the actor, loaded at version 2 (CONFIRMED) by a redelivery of the confirm...
+    const other = createActorSystem({ registry, persistence, cache: createMemorySnapshotCache() });
+    await expect(other.deliver(ref, confirm)).resolves.toMatchObject({ duplicate: true, version: 2 });
+    // ...gets a cancel this node already applied: CONFIRMED accepts a cancel, the commit refuses the duplicate.
+    const cancel = cancelMessage('changed my mind');
+    await system.deliver(ref, cancel);
+    await expect(other.deliver(ref, cancel)).resolves.toMatchObject({ duplicate: true, version: 3 });
+    expect(persistence.committed).toHaveLength(3);
+  });
+
+  it('then a new message costs no read of the processed ids (the commit is the check)', async () => {
+    const { system, persistence } = harness();
+    let reads = 0;
+    const isProcessed = persistence.isProcessed.bind(persistence);
+    persistence.isProcessed = (ref, id) => {
+      reads += 1;
+      return isProcessed(ref, id);
+    };
+    const ref = orderRef();
+    await system.deliver(ref, createOrderMessage());
+    await system.deliver(ref, confirmMessage());
+    expect(reads).toBe(0);
+  });
 });
 
 describe('when another writer moved the actor on (fencing)', () => {

@@ -127,10 +127,13 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     // Memory or cache may be behind the store (another writer, a lost cache write). That is safe for commits (the
     // version check rejects them) but not for final answers, so a rejection is only given on freshly loaded state.
     let confirmed = false;
+    // Whether this message may already be applied. Not asked up front (a read per turn): the commit refuses a
+    // duplicate anyway, so only a turn that fails (rejected, or refused by the commit) asks before answering.
+    let askIfProcessed = false;
     const startedAt = performance.now();
     for (let attempt = 0; attempt <= maxStaleRetries; attempt += 1) {
       if (!actor.loaded) confirmed = (await load(actor, attempt > 0)) || confirmed;
-      if (actor.stored && (await options.persistence.isProcessed(actor.ref, envelope.id))) {
+      if (askIfProcessed && actor.stored && (await options.persistence.isProcessed(actor.ref, envelope.id))) {
         if (!confirmed) await load(actor, true);
         if (actor.stored) return resultOf(actor.stored, true);
       }
@@ -144,6 +147,11 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
           now: new Date(clock.now()).toISOString(),
         });
       } catch (error) {
+        if (!askIfProcessed) {
+          askIfProcessed = true; // a redelivered message the state has moved past is a duplicate, not a rejection
+          attempt -= 1;
+          continue;
+        }
         if (confirmed) throw error;
         confirmed = await load(actor, true);
         attempt -= 1;
@@ -153,7 +161,8 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
         await options.persistence.commitTurn(turn, { startedAt });
       } catch (error) {
         if (!(error instanceof StaleWriterError || error instanceof DuplicateMessageError)) throw error;
-        options.onTurnFenced?.(actor.ref);
+        if (error instanceof StaleWriterError) options.onTurnFenced?.(actor.ref);
+        askIfProcessed = true;
         actor.loaded = false;
         await forgetCached(actor.ref);
         // A node that lost the actor's shard while the turn ran (paused, partitioned) must not retry it here: the
