@@ -1,25 +1,15 @@
 import { afterAll, describe, it } from 'vitest';
 import { ensureKafkaBroker, stopKafkaBroker } from '../../scripts/kafka/kafkaBroker.ts';
-import {
-  expectSettledConsistently,
-  placeOrders,
-  startCluster,
-  stockSkus,
-  type TestCluster,
-} from '../support/cluster.ts';
+import { expectSettledConsistently, placeOrders, startCluster, stockSkus } from '../support/cluster.ts';
 
 /** The Kafka broker restarts while orders are in flight: producers and consumers recover, nothing is lost or doubled. */
-let cluster: TestCluster | undefined;
-
 afterAll(async () => {
-  await cluster?.stop();
   await ensureKafkaBroker();
 });
 
 describe('when the Kafka broker is restarted under load', () => {
   it('then every order still settles consistently', { timeout: 300_000 }, async () => {
     const started = await startCluster(['kafka-a', 'kafka-b']);
-    cluster = started;
     const skus = await stockSkus(started.api, 4, 60);
     const ids = await placeOrders(started.api, skus, 60);
     await stopKafkaBroker();

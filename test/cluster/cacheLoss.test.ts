@@ -1,26 +1,13 @@
 import { Redis } from 'ioredis';
-import { afterAll, describe, it } from 'vitest';
-import {
-  expectSettledConsistently,
-  placeOrders,
-  startCluster,
-  stockSkus,
-  type TestCluster,
-} from '../support/cluster.ts';
+import { describe, it } from 'vitest';
+import { expectSettledConsistently, placeOrders, startCluster, stockSkus } from '../support/cluster.ts';
 
 /** Redis is a cache: flushing it under load loses no data and breaks no invariant. */
-let cluster: TestCluster | undefined;
-
-afterAll(async () => {
-  await cluster?.stop();
-});
-
 describe('when Redis is flushed under load', () => {
   it('then the actors reload from PostgreSQL and every order settles consistently', {
     timeout: 300_000,
   }, async () => {
     const started = await startCluster(['cache-a', 'cache-b']);
-    cluster = started;
     const skus = await stockSkus(started.api, 4, 60);
     const redis = new Redis(started.api.config.REDIS_URL);
     try {

@@ -1,26 +1,13 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exited } from '../support/childProcess.ts';
-import {
-  expectSettledConsistently,
-  placeOrders,
-  startCluster,
-  stockSkus,
-  type TestCluster,
-} from '../support/cluster.ts';
+import { expectSettledConsistently, placeOrders, startCluster, stockSkus } from '../support/cluster.ts';
 
 /** Three nodes share the actors; one is SIGKILLed while 300 orders are in flight, and restarted later. */
-let cluster: TestCluster | undefined;
-
-afterAll(async () => {
-  await cluster?.stop();
-});
-
 describe('when a node of three dies while 300 orders are in flight', () => {
   it('then every order settles, effects exist exactly once, and every actor history is contiguous', {
     timeout: 300_000,
   }, async () => {
     const started = await startCluster(['node-a', 'node-b', 'node-c']);
-    cluster = started;
     const skus = await stockSkus(started.api, 4, 60);
 
     const ids = await placeOrders(started.api, skus, 150);

@@ -1,27 +1,19 @@
-import { afterAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import {
   expectSettledConsistently,
   leaseHolders,
   placeOrders,
   startCluster,
   stockSkus,
-  type TestCluster,
 } from '../support/cluster.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 /** A node joins a busy cluster: it takes over its share of the shards, and no message is lost or applied twice. */
-let cluster: TestCluster | undefined;
-
-afterAll(async () => {
-  await cluster?.stop();
-});
-
 describe('when a node joins under load', () => {
   it('then shards rebalance onto it and every order still settles consistently', {
     timeout: 300_000,
   }, async () => {
     const started = await startCluster(['join-a', 'join-b']);
-    cluster = started;
     const skus = await stockSkus(started.api, 4, 60);
     const first = placeOrders(started.api, skus, 100);
     await started.startNode('join-c');

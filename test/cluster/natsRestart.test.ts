@@ -1,13 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, it } from 'vitest';
 import { ensureServices } from '../../scripts/services.ts';
-import {
-  expectSettledConsistently,
-  placeOrders,
-  startCluster,
-  stockSkus,
-  type TestCluster,
-} from '../support/cluster.ts';
+import { expectSettledConsistently, placeOrders, startCluster, stockSkus } from '../support/cluster.ts';
 import { testConfig } from '../support/testConfig.ts';
 import { waitFor } from '../support/waitFor.ts';
 
@@ -15,10 +9,7 @@ import { waitFor } from '../support/waitFor.ts';
  * NATS restarts while orders are in flight: nodes reconnect, shard leases (kept on disk by JetStream) are renewed
  * or taken again, the router waits for the runtime instead of parking records, and every order settles once.
  */
-let cluster: TestCluster | undefined;
-
 afterAll(async () => {
-  await cluster?.stop();
   await ensureServices(testConfig());
 });
 
@@ -27,7 +18,6 @@ describe('when NATS is restarted under load', () => {
     timeout: 300_000,
   }, async () => {
     const started = await startCluster(['nats-a', 'nats-b']);
-    cluster = started;
     const skus = await stockSkus(started.api, 4, 60);
     const ids = await placeOrders(started.api, skus, 60);
     execFileSync('pkill', ['-TERM', '-x', 'nats-server']);

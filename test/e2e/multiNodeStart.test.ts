@@ -35,9 +35,6 @@ describe('npm start with two nodes', () => {
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
 
     const urls = await waitFor(
       () => {
@@ -62,11 +59,11 @@ describe('npm start with two nodes', () => {
     expect(read).toMatchObject({ id: input.orderId, status: created.status, totalAmount: '57.40' });
 
     process.kill(-(child.pid as number), 'SIGINT');
-    const outcome = await Promise.race([
-      exit,
-      new Promise<'deadline'>((resolve) => setTimeout(() => resolve('deadline'), 60_000).unref()),
-    ]);
-    expect(outcome, output).toEqual({ code: 0, signal: null });
+    await waitFor(() => child.exitCode !== null || child.signalCode !== null, {
+      timeoutMs: 60_000,
+      what: 'npm start to stop both nodes',
+    });
+    expect({ code: child.exitCode, signal: child.signalCode }, output).toEqual({ code: 0, signal: null });
     expect(output).toMatch(/node-1: stopped/);
     expect(output).toMatch(/node-2: stopped/);
   });

@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { Kvm } from '@nats-io/kv';
 import { TRPCClientError } from '@trpc/client';
-import { expect } from 'vitest';
+import pRetry, { AbortError } from 'p-retry';
+import { expect, onTestFinished } from 'vitest';
 import type { BootstrapOptions } from '../../main.ts';
 import { startChildRuntime } from './childProcess.ts';
 import { orderFor, stockedSku } from './sagaFixtures.ts';
@@ -22,9 +23,17 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the nodes and the API client inside a test; the cluster stops when that test finishes (after `cleanup`,
+ * which still has the API's database and connections).
+ */
 export async function startCluster(
   nodeIds: string[],
-  options: { env?: Record<string, string>; bootstrap?: BootstrapOptions } = {},
+  options: {
+    env?: Record<string, string>;
+    bootstrap?: BootstrapOptions;
+    cleanup?: (api: TestSystem) => Promise<void>;
+  } = {},
 ): Promise<TestCluster> {
   const { env = {}, bootstrap } = options;
   const nodes = new Map<string, ChildProcess>();
@@ -39,16 +48,26 @@ export async function startCluster(
   };
   await Promise.all(nodeIds.map((nodeId) => startNode(nodeId)));
   const api = await startTestSystem({ actors: false, router: false, relay: false, timers: false, env });
-  return {
+  let stopping: Promise<void> | undefined;
+  const cluster: TestCluster = {
     api,
     nodes,
     urls,
     startNode,
-    async stop() {
-      for (const child of nodes.values()) child.kill('SIGKILL');
-      await api.stop();
+    stop() {
+      stopping ??= (async () => {
+        try {
+          await options.cleanup?.(api);
+        } finally {
+          for (const child of nodes.values()) child.kill('SIGKILL');
+          await api.stop();
+        }
+      })();
+      return stopping;
     },
   };
+  onTestFinished(() => cluster.stop());
+  return cluster;
 }
 
 /**
@@ -61,18 +80,22 @@ export async function placeOrders(api: TestSystem, skus: string[], count: number
   return Promise.all(
     Array.from({ length: count }, async (_, index) => {
       const input = orderFor([line(index), line(index + 1)], { orderId: crypto.randomUUID() });
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return (await api.client.orders.create.mutate(input)).id;
-        } catch (error) {
-          const code =
-            error instanceof TRPCClientError
-              ? (error.data as { code?: string } | undefined)?.code
-              : undefined;
-          if (attempt >= 8 || (code !== 'TIMEOUT' && code !== 'SERVICE_UNAVAILABLE')) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-        }
-      }
+      return pRetry(
+        async () => {
+          try {
+            return (await api.client.orders.create.mutate(input)).id;
+          } catch (error) {
+            const code =
+              error instanceof TRPCClientError
+                ? (error.data as { code?: string } | undefined)?.code
+                : undefined;
+            throw code === 'TIMEOUT' || code === 'SERVICE_UNAVAILABLE'
+              ? error
+              : new AbortError(error as Error);
+          }
+        },
+        { retries: 7, minTimeout: 250, factor: 1.5 },
+      );
     }),
   );
 }

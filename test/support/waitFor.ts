@@ -1,3 +1,5 @@
+import { setTimeout as pollInterval } from 'node:timers/promises';
+
 /**
  * Waits until `probe` returns a value that is not undefined/false (or stops throwing), polling briefly, and fails
  * with the last error after the deadline. Tests wait on conditions like this, never on fixed sleeps.
@@ -19,6 +21,6 @@ export async function waitFor<T>(
       const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
       throw new Error(`timed out waiting for ${options.what ?? 'condition'}${reason}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
+    await pollInterval(options.intervalMs ?? 50);
   }
 }
