@@ -131,9 +131,26 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
   }
 
   /** Records bound for one actor form a chain; a record that cannot be routed is a chain of its own. */
+  /** Each record's delivery is parsed once: the batch groups records by it, and delivering them uses it. */
+  const parsed = new WeakMap<ConsumedRecord, { delivery: Delivery | undefined } | { error: unknown }>();
+  function deliveryOf(route: Route, record: ConsumedRecord): Delivery | undefined {
+    let entry = parsed.get(record);
+    if (!entry) {
+      try {
+        entry = { delivery: route.toDelivery(record) };
+      } catch (error) {
+        entry = { error };
+      }
+      parsed.set(record, entry);
+    }
+    if ('error' in entry) throw entry.error;
+    return entry.delivery;
+  }
+
   function chainOf(record: ConsumedRecord): string {
     try {
-      const delivery = routes.get(record.topic)?.toDelivery(record);
+      const route = routes.get(record.topic);
+      const delivery = route && deliveryOf(route, record);
       return delivery ? formatRef(delivery.ref) : `nobody:${record.offset}`;
     } catch {
       return `unroutable:${record.offset}`;
@@ -206,7 +223,7 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
     try {
       route = routes.get(record.topic);
       if (!route) throw new MalformedRecordError(`no route for topic ${record.topic}`);
-      delivery = route.toDelivery(record);
+      delivery = deliveryOf(route, record);
       if (!delivery) return { kind: 'skipped' };
       checkDelivery(record, delivery); // a record that fails its schema never reaches the actor
       const { ref, envelope } = delivery;
