@@ -5,6 +5,7 @@ import { defineConfig } from '@mikro-orm/postgresql';
 import { ActorJournal } from './entities/ActorJournal.ts';
 import { ActorState } from './entities/ActorState.ts';
 import { ActorTimer } from './entities/ActorTimer.ts';
+import { ApiKey } from './entities/ApiKey.ts';
 import { DeadLetter } from './entities/DeadLetter.ts';
 import { InventoryItem } from './entities/InventoryItem.ts';
 import { InventoryReservation } from './entities/InventoryReservation.ts';
@@ -34,6 +35,7 @@ export function createOrmConfig(databaseUrl: string) {
       InventoryReservation,
       Payment,
       SagaInstance,
+      ApiKey,
     ],
     extensions: [Migrator],
     debug: false,
