@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseEvent, wholeNumber } from './argParsers.ts';
+import { parseDuration, parseEvent, parseKeyCreateOptions, wholeNumber } from './argParsers.ts';
 import { CliFailure, EXIT } from './exitCodes.ts';
 
 describe('parseDuration', () => {
@@ -54,6 +54,41 @@ describe('parseEvent', () => {
       }
       expect(failure, text).toBeInstanceOf(CliFailure);
       expect((failure as CliFailure).exitCode).toBe(EXIT.badInput);
+      expect((failure as CliFailure).message).toMatch(message);
+    }
+  });
+});
+
+describe('parseKeyCreateOptions', () => {
+  it('returns the input of keys.create, with the customer only for a customer key', () => {
+    expect(parseKeyCreateOptions({ role: 'operator', name: ' ops laptop ' })).toEqual({
+      name: 'ops laptop',
+      role: 'operator',
+    });
+    expect(parseKeyCreateOptions({ role: 'customer', name: 'shop', customer: 'c-1' })).toEqual({
+      name: 'shop',
+      role: 'customer',
+      customerId: 'c-1',
+    });
+  });
+
+  it('refuses an unknown role, an empty name and a customer that does not fit the role, as usage errors', () => {
+    const cases = [
+      [{ role: 'root', name: 'x' }, /--role must be one of admin, operator, service, customer/],
+      [{ role: 'admin', name: '  ' }, /--name must not be empty/],
+      [{ role: 'customer', name: 'x' }, /needs --customer/],
+      [{ role: 'customer', name: 'x', customer: ' ' }, /needs --customer/],
+      [{ role: 'service', name: 'x', customer: 'c-1' }, /--customer is only for --role customer/],
+    ] as const;
+    for (const [options, message] of cases) {
+      let failure: unknown;
+      try {
+        parseKeyCreateOptions(options);
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure, JSON.stringify(options)).toBeInstanceOf(CliFailure);
+      expect((failure as CliFailure).exitCode).toBe(EXIT.usage);
       expect((failure as CliFailure).message).toMatch(message);
     }
   });

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import ms from 'ms';
+import { type Role, roleSchema, roles } from '../api/auth/roles.ts';
 import { CliFailure, EXIT } from './exitCodes.ts';
 
 /**
@@ -59,4 +60,37 @@ export function parseEvent(text: string): EventArgument {
     throw new CliFailure('<event-json> needs a "type", such as {"type":"order.process"}', EXIT.badInput);
   }
   return { ...(value as Record<string, unknown>), type };
+}
+
+export interface KeyCreateInput {
+  name: string;
+  role: Role;
+  customerId?: string;
+}
+
+/**
+ * The options of `keys create`: a known role, a non-empty name, and `--customer` exactly when the role is
+ * `customer` (a customer key acts for one customer; the other roles act for the system). Usage errors (exit 2).
+ */
+export function parseKeyCreateOptions(options: {
+  role: string;
+  name: string;
+  customer?: string | undefined;
+}): KeyCreateInput {
+  const parsed = roleSchema.safeParse(options.role);
+  if (!parsed.success) {
+    throw new CliFailure(`--role must be one of ${roles.join(', ')}, not "${options.role}"`, EXIT.usage);
+  }
+  const role = parsed.data;
+  const name = options.name.trim();
+  if (name === '') throw new CliFailure('--name must not be empty', EXIT.usage);
+  const customer = options.customer?.trim();
+  if (role === 'customer') {
+    if (!customer) throw new CliFailure('a customer key needs --customer <id>', EXIT.usage);
+    return { name, role, customerId: customer };
+  }
+  if (options.customer !== undefined) {
+    throw new CliFailure(`--customer is only for --role customer (this key's role is ${role})`, EXIT.usage);
+  }
+  return { name, role };
 }

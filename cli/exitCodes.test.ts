@@ -14,13 +14,23 @@ describe('describeFailure', () => {
       ['BAD_REQUEST', EXIT.badInput],
       ['SERVICE_UNAVAILABLE', EXIT.unavailable],
       ['TIMEOUT', EXIT.unavailable],
-      ['UNAUTHORIZED', EXIT.unauthorized],
-      ['FORBIDDEN', EXIT.unauthorized],
       ['INTERNAL_SERVER_ERROR', EXIT.failure],
     ] as const;
     for (const [code, exitCode] of cases) {
       expect(describeFailure(apiError(code, 'why')), code).toEqual({ exitCode, message: `${code}: why` });
     }
+  });
+
+  it('maps a refused key to 7, saying what to do about it', () => {
+    expect(describeFailure(apiError('UNAUTHORIZED', 'missing or invalid API key'))).toEqual({
+      exitCode: EXIT.unauthorized,
+      message:
+        'UNAUTHORIZED: missing or invalid API key (give a valid key: --api-key, TRACKOPS_API_KEY or .trackops/admin.key; see trackops --help)',
+    });
+    expect(describeFailure(apiError('FORBIDDEN', 'admin only'))).toEqual({
+      exitCode: EXIT.unauthorized,
+      message: "FORBIDDEN: admin only (this key's role may not do this)",
+    });
   });
 
   it('names each input issue on one line instead of dumping zod JSON', () => {

@@ -12,7 +12,7 @@ import { TRPCClientError } from '@trpc/client';
  * | 4    | conflict    | the actor's state does not accept the event (COMMAND_REJECTED), or a concurrent writer (CONFLICT) |
  * | 5    | badInput    | the API refused the input (BAD_REQUEST: unknown actor type or machine, malformed id), or `<event-json>` is not a JSON object with a `type` (checked before any request) |
  * | 6    | unavailable | cannot reach TrackOps (refused, wrong URL, not a TrackOps API), not ready (`health`), timed out, or no node hosts the actor |
- * | 7    | unauthorized| the API refused the API key (UNAUTHORIZED, FORBIDDEN) |
+ * | 7    | unauthorized| the API refused the API key: missing, unknown or revoked (UNAUTHORIZED), or its role may not do this (FORBIDDEN) |
  * | 8    | incomplete  | the command ran but part of it failed: a `dlq redrive` where some failed again, a replay that parked records |
  */
 export const EXIT = {
@@ -36,7 +36,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   4  conflict (the actor's state does not accept the event)
   5  bad input (refused by the API, or <event-json> that is not an object with a "type")
   6  unavailable (cannot reach TrackOps, not ready, timed out)
-  7  unauthorized (API key refused)
+  7  unauthorized (API key missing, unknown or revoked, or its role may not do this)
   8  incomplete (some dead letters failed their redrive again, or a replay parked records)`;
 
 const EXIT_OF_TRPC_CODE: Record<string, number> = {
@@ -52,6 +52,13 @@ const EXIT_OF_TRPC_CODE: Record<string, number> = {
   TOO_MANY_REQUESTS: EXIT.unavailable,
   UNAUTHORIZED: EXIT.unauthorized,
   FORBIDDEN: EXIT.unauthorized,
+};
+
+/** What to do about a refused key; the server's message does not say, so as not to help a guesser. */
+const HINT_OF_TRPC_CODE: Record<string, string> = {
+  UNAUTHORIZED:
+    ' (give a valid key: --api-key, TRACKOPS_API_KEY or .trackops/admin.key; see trackops --help)',
+  FORBIDDEN: " (this key's role may not do this)",
 };
 
 /** A failure with its own exit code (cli/main.ts returns it as is). */
@@ -78,7 +85,7 @@ export function describeFailure(error: unknown): { exitCode: number; message: st
     if (data?.code) {
       return {
         exitCode: EXIT_OF_TRPC_CODE[data.code] ?? EXIT.failure,
-        message: `${data.code}: ${reasonOf(error.message, data)}`,
+        message: `${data.code}: ${reasonOf(error.message, data)}${HINT_OF_TRPC_CODE[data.code] ?? ''}`,
       };
     }
     // No tRPC code: the request never got an answer (server down, wrong URL).

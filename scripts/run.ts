@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { ensureAdminKeyFile } from '../cli/adminKeyFile.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { bootstrap } from '../main.ts';
@@ -11,9 +13,11 @@ import { ensureInfrastructure } from './infrastructure.ts';
  * the runtime and the API, and stays in the foreground until Ctrl-C; then stops everything it started.
  * `--nodes N` (or TRACKOPS_NODES=N) with N > 1 starts N nodes as child processes instead (scripts/cluster.ts),
  * on ports PORT, PORT+1, …, sharing the infrastructure, which is brought up and migrated once.
+ * Without TRACKOPS_ADMIN_KEY, the bootstrap admin key comes from `.trackops/admin.key` (created when missing).
  */
 async function main(): Promise<void> {
   const nodes = nodeCount(process.argv.slice(2), process.env['TRACKOPS_NODES']);
+  useAdminKeyFile();
   const config = loadConfig();
   if (nodes > 1) return runCluster(config, nodes);
   const infrastructure = await ensureInfrastructure(config);
@@ -45,6 +49,23 @@ async function main(): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/** The checkout this script belongs to: `.trackops/` lives here, where the CLI looks for it. */
+const ROOT = join(import.meta.dirname, '..');
+
+/**
+ * A developer's machine needs no admin key set up: without TRACKOPS_ADMIN_KEY, the one in `.trackops/admin.key`
+ * (a new random one the first time) is put in this process's environment, which the node, or every child node
+ * with `--nodes N`, reads. Only the file's path is printed, never the key.
+ */
+function useAdminKeyFile(): void {
+  if (process.env['TRACKOPS_ADMIN_KEY']) return;
+  const { key, path, created } = ensureAdminKeyFile(ROOT);
+  process.env['TRACKOPS_ADMIN_KEY'] = key;
+  console.error(
+    `admin API key: ${created ? 'created ' : ''}${path} (the CLI reads it from ${ROOT}; TRACKOPS_ADMIN_KEY overrides it)`,
+  );
+}
 
 /** Longer than the tsx wrapper's signal relay takes (two 30 ms waits); see runCluster. */
 const SIGNAL_SETTLE_MS = 300;
