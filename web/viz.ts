@@ -78,7 +78,31 @@ const codeOf = (error: unknown): string | undefined =>
   (error as { data?: { code?: string } } | undefined)?.data?.code;
 
 function reportError(what: string, error: unknown): void {
-  showStatus(`${what}: ${messageOf(error)}`, true);
+  if (codeOf(error) === 'UNAUTHORIZED') endSession();
+  else showStatus(`${what}: ${messageOf(error)}`, true);
+}
+
+/**
+ * The API refused this browser's key (revoked since it logged in): stop the live view, and say so with a link to
+ * the login page (the server drops the refused cookie when it serves it).
+ */
+function endSession(): void {
+  if (document.body.dataset['session'] === 'ended') return;
+  document.body.dataset['session'] = 'ended';
+  view?.stop?.();
+  setLive('error', 'disconnected');
+  showStatus('');
+  byId('session-ended').hidden = false;
+}
+
+/** A live connection that fails does not say why; ask whether the session still holds (web/vizRoutes.ts). */
+async function checkSession(): Promise<void> {
+  try {
+    const response = await fetch('/viz/session', { cache: 'no-store' });
+    if (response.status === 401) endSession();
+  } catch {
+    // The server is unreachable: the live dot already says so.
+  }
 }
 
 function setLive(state: 'off' | 'connecting' | 'live' | 'error', text: string = state): void {
@@ -208,9 +232,11 @@ async function openActor(v: ActorView): Promise<void> {
         if (view !== v) return;
         setLive('error', 'disconnected');
         reportError('live updates', error);
+        void checkSession();
       },
       onConnectionStateChange: (state) => {
         if (view !== v) return;
+        if (state.state === 'connecting' && state.error) void checkSession();
         if (state.state === 'connecting') setLive(state.error ? 'error' : 'connecting', 'reconnecting');
         else if (state.state === 'pending') setLive('live', 'live');
       },
