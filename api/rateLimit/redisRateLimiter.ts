@@ -31,7 +31,7 @@ export interface RedisRateLimiterOptions {
 
 /** A client that answers or fails within `commandTimeoutMs`, and keeps reconnecting in the background. */
 export function createRateLimiterRedis(url: string, options: { commandTimeoutMs?: number } = {}): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     // Commands issued while disconnected fail at once instead of waiting for a reconnection.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -39,6 +39,9 @@ export function createRateLimiterRedis(url: string, options: { commandTimeoutMs?
     connectTimeout: 2000,
     connectionName: 'trackops-rate-limiter',
   });
+  // Connection errors are not logged one by one: the limiter warns about an outage at most once per interval.
+  redis.on('error', () => {});
+  return redis;
 }
 
 /** What createRateLimiterFromConfig reads (config.ts's Config has these once the fragment is spread in). */
@@ -78,9 +81,6 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
     failMode === 'open'
       ? { allowed: true }
       : { allowed: false, retryAfterMs: options.redisDownRetryAfterMs ?? 1000 };
-  // The library logs nothing; connection errors are reported through the degraded log instead.
-  redis.on('error', () => {});
-
   return {
     async consume(principal) {
       const limiter = limiters[principal.role];
