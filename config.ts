@@ -63,6 +63,23 @@ export const configSchema = z.object({
     .default('10000.00'),
   /** ...and every customer id in this comma-separated list. */
   PAYMENT_DECLINED_CUSTOMERS: z.string().default(''),
+  /**
+   * The admin API key installed at start-up (key id `bootstrap`); a new value replaces the old one. Unset, the
+   * stored bootstrap key (if any) stays as it was.
+   */
+  TRACKOPS_ADMIN_KEY: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .min(32, 'at least 32 characters')
+      .max(512)
+      .regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only (it travels in an HTTP header)')
+      .optional(),
+  ),
+  /** The HMAC secret API keys are stored under (set it in production, the same on every node). */
+  API_KEY_PEPPER: z.string().default(''),
+  /** `/metrics` needs a valid API key (any role). */
+  METRICS_REQUIRE_KEY: z.stringbool().default(false),
 });
 
 export type Config = z.infer<typeof configSchema>;

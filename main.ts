@@ -6,6 +6,7 @@ import type { PlacementPort, Served, TransportPort, Turn, TurnCommitted } from '
 import { shardOf } from './actors/shards.ts';
 import { describeStateValue } from './actors/stateValue.ts';
 import { createTimerService, type TimerService } from './actors/timerService.ts';
+import { type ApiKeys, createApiKeys } from './api/auth/apiKeys.ts';
 import { createMetrics, type Metrics, registerProbes } from './api/metrics.ts';
 import { type ApiServer, startApiServer } from './api/server.ts';
 import { observeTurn } from './api/turnMetrics.ts';
@@ -25,6 +26,7 @@ import { createLeases, type Leases } from './bridge/nats/leases.ts';
 import { createNatsLiveUpdates } from './bridge/nats/natsLiveUpdates.ts';
 import { createNatsTransport } from './bridge/nats/natsTransport.ts';
 import { type Config, kafkaBrokers } from './config.ts';
+import { createApiKeyStore } from './db/apiKeyStore.ts';
 import { createDeadLetterStore, type DeadLetterStore } from './db/deadLetterStore.ts';
 import { createJournalRetention } from './db/journalRetention.ts';
 import { parseMoneyToCents } from './db/money.ts';
@@ -35,8 +37,8 @@ import { createPostgresPersistence } from './db/postgresPersistence.ts';
 import { projectionWriters } from './db/projections/projectionWriters.ts';
 import { createReadModelRebuild } from './db/readModelRebuild.ts';
 import { createRedisSnapshotCache } from './db/redis/snapshotCache.ts';
+import { TIMER_CHANNEL } from './db/timerChannel.ts';
 import { createTimerStore } from './db/timerStore.ts';
-import { TIMER_CHANNEL } from './db/timerWrites.ts';
 import { type AppLogger, createLogger } from './logger.ts';
 import { createRegistry, type RegistrySettings } from './machines/registry.ts';
 
@@ -219,8 +221,11 @@ async function assemble(
     stack.push('shard leases', () => leases.stop());
   }
 
+  const apiKeys = await createNodeApiKeys(config, orm);
   const server: ApiServer = await startApiServer({
     deps: {
+      auth: apiKeys,
+      apiKeys,
       transport,
       live,
       orm,
@@ -256,6 +261,7 @@ async function assemble(
     host: config.HOST,
     port: config.PORT,
     maxBodyBytes: config.API_MAX_BODY_BYTES,
+    metricsRequireKey: config.METRICS_REQUIRE_KEY,
   });
   stack.push('api', () => server.close());
   logger.info({ url: server.url }, 'TrackOps is up');
@@ -315,6 +321,13 @@ function createNodeLeases(parts: {
 }
 
 const RELAY_LEASE = 'relay';
+
+/** The API keys, with TRACKOPS_ADMIN_KEY installed as the bootstrap admin key when it is set. */
+async function createNodeApiKeys(config: Config, orm: TrackOps['orm']): Promise<ApiKeys> {
+  const apiKeys = createApiKeys({ store: createApiKeyStore(orm), pepper: config.API_KEY_PEPPER });
+  if (config.TRACKOPS_ADMIN_KEY !== undefined) await apiKeys.installBootstrapKey(config.TRACKOPS_ADMIN_KEY);
+  return apiKeys;
+}
 
 function turnCommitted(turn: Turn): TurnCommitted {
   return {

@@ -3,15 +3,18 @@ import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from '../actors/ports.ts';
 import { serveVisualizer } from '../web/vizRoutes.ts';
+import { presentedApiKey } from './auth/presentedKey.ts';
+import type { Principal } from './auth/roles.ts';
 import type { ApiDependencies } from './context.ts';
-import { CORRELATION_HEADER, correlationIdFrom, createContextInner } from './context.ts';
+import { createRequestContext } from './context.ts';
 import type { Metrics } from './metrics.ts';
 import { checkReadiness } from './readiness.ts';
 import { appRouter } from './routers/appRouter.ts';
 
 /**
  * One HTTP server: tRPC at `/trpc`, Prometheus at `/metrics`, plain health probes at `/health/live` and
- * `/health/ready` (503 when a dependency is down) for load balancers that do not speak tRPC.
+ * `/health/ready` (503 when a dependency is down) for load balancers that do not speak tRPC. Every tRPC call and
+ * `/viz` needs an API key (api/auth/); the health probes never do, `/metrics` only with METRICS_REQUIRE_KEY.
  */
 /** The default of API_MAX_BODY_BYTES: larger bodies are refused (413) before they are parsed. */
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -28,17 +31,15 @@ export async function startApiServer(options: {
   host: string;
   port: number;
   maxBodyBytes?: number;
+  /** `/metrics` answers 401 without a valid API key (any role). */
+  metricsRequireKey?: boolean;
 }): Promise<ApiServer> {
   const { deps, metrics, logger } = options;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: options.maxBodyBytes ?? MAX_BODY_BYTES,
-    createContext: ({ req, res }) => {
-      const correlationId = correlationIdFrom(req.headers[CORRELATION_HEADER]);
-      if (correlationId !== undefined) res.setHeader(CORRELATION_HEADER, correlationId);
-      return createContextInner(deps, correlationId);
-    },
+    createContext: ({ req, res }) => createRequestContext(deps, req, res),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         logger.error({ err: error.cause ?? error, path }, 'api error');
@@ -50,8 +51,11 @@ export async function startApiServer(options: {
     const stopTimer = metrics.httpDuration.startTimer({ route });
     res.on('finish', () => stopTimer({ status: String(res.statusCode) }));
     if (route === 'trpc') return trpc(req, res);
-    if (route === 'viz' && serveVisualizer(req, res)) return;
-    if (route === 'metrics') return void sendMetrics(metrics, res);
+    if (route === 'viz' && serveVisualizer(req, res, deps.auth)) return;
+    if (route === 'metrics') {
+      if (!options.metricsRequireKey) return void sendMetrics(metrics, res);
+      return void withValidKey(deps, req, res, () => sendMetrics(metrics, res));
+    }
     if (route === 'live') return send(res, 200, { status: 'ok' });
     if (route === 'ready') {
       return void checkReadiness(deps.readinessChecks).then((readiness) =>
@@ -88,6 +92,25 @@ function routeOf(url: string): string {
   if (path === '/health/ready') return 'ready';
   if (path === '/viz' || path.startsWith('/viz/')) return 'viz';
   return 'other';
+}
+
+/** Runs `serve` when the request presents a valid API key; answers 401 (or 503 if keys cannot be checked) if not. */
+async function withValidKey(
+  deps: ApiDependencies,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  serve: () => Promise<void>,
+): Promise<void> {
+  const key = presentedApiKey(req.headers);
+  let principal: Principal | undefined;
+  try {
+    principal = key === undefined ? undefined : await deps.auth.authenticate(key);
+  } catch {
+    return send(res, 503, { error: 'the API key cannot be checked now; retry' });
+  }
+  if (principal) return serve();
+  res.setHeader('www-authenticate', 'Bearer');
+  send(res, 401, { error: key === undefined ? 'an API key is required' : 'the API key is not valid' });
 }
 
 async function sendMetrics(metrics: Metrics, res: http.ServerResponse): Promise<void> {

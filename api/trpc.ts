@@ -1,11 +1,13 @@
 import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
+import { authorizeCall, RateLimitedError } from './auth/authorize.ts';
 import type { Context } from './context.ts';
 import { toTRPCError, trackOpsErrorData } from './errors.ts';
 
 /**
  * tRPC initialised once. Bad input becomes BAD_REQUEST with zod's field errors in `data.fieldErrors`; TrackOps
- * errors keep their code and details in `data.trackops`, so a client branches on codes, never on messages.
+ * errors keep their code and details in `data.trackops`, so a client branches on codes, never on messages. A call
+ * refused by the rate limiter says when to retry in `data.retryAfterSeconds` (and the Retry-After header).
  */
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -19,6 +21,7 @@ const t = initTRPC.context<Context>().create({
         formErrors: zodError ? z.flattenError(zodError).formErrors : null,
         issues: zodError ? zodError.issues.map(({ path, message, code }) => ({ path, message, code })) : null,
         trackops: trackOpsErrorData(error.cause),
+        retryAfterSeconds: error.cause instanceof RateLimitedError ? error.cause.retryAfterSeconds : null,
       },
     };
   },
@@ -53,6 +56,16 @@ const timed = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
+/** Inside the error mapping (its refusals are already typed) and before any input is read or any work is done. */
+const authorized = t.middleware(async ({ ctx, path, next }) => {
+  await authorizeCall(ctx, path);
+  return next();
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(timed).use(mapErrors);
+/**
+ * The base of every procedure: timed (outermost, so refused calls are counted by their code), errors mapped, and
+ * authorized by the API key's role (api/auth/permissions.ts; `public` there means callable without a key).
+ */
+export const publicProcedure = t.procedure.use(timed).use(mapErrors).use(authorized);
 export const createCallerFactory = t.createCallerFactory;

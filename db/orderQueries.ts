@@ -62,6 +62,13 @@ export async function findOrder(em: EntityManager, id: string): Promise<OrderVie
   return toOrderView(order, await em.find(OrderItem, { orderId: id }, { orderBy: { lineNo: 'asc' } }));
 }
 
+/** The customer of an order (null when there is no such order): what scoping a customer's calls checks. */
+export async function findOrderCustomer(em: EntityManager, id: string): Promise<string | null> {
+  if (!isUuid(id)) return null;
+  const order = await em.findOne(Order, { id }, { fields: ['customerId'] });
+  return order?.customerId ?? null;
+}
+
 export async function findOrderItems(em: EntityManager, id: string): Promise<OrderItemView[] | null> {
   if (!isUuid(id)) return null;
   const items = await em.find(OrderItem, { orderId: id }, { orderBy: { lineNo: 'asc' } });
