@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTrackOpsClient } from '../../api/client.ts';
 import { validOrderInput } from '../support/fixtures.ts';
-import { TEST_ENV } from '../support/testConfig.ts';
+import { TEST_ADMIN_KEY, TEST_ENV } from '../support/testConfig.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 /**
@@ -50,12 +50,17 @@ describe('npm start with two nodes', () => {
 
     // Leases may still be settling between the two nodes; a retried create with the same id is the same order.
     const input = validOrderInput({ orderId: crypto.randomUUID() });
-    const created = await waitFor(() => createTrackOpsClient(urls.first).orders.create.mutate(input), {
-      timeoutMs: 30_000,
-      intervalMs: 250,
-      what: 'an order created through node-1',
+    const created = await waitFor(
+      () => createTrackOpsClient(urls.first, { apiKey: TEST_ADMIN_KEY }).orders.create.mutate(input),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        what: 'an order created through node-1',
+      },
+    );
+    const read = await createTrackOpsClient(urls.second, { apiKey: TEST_ADMIN_KEY }).orders.get.query({
+      id: created.id,
     });
-    const read = await createTrackOpsClient(urls.second).orders.get.query({ id: created.id });
     expect(read).toMatchObject({ id: input.orderId, status: created.status, totalAmount: '57.40' });
 
     process.kill(-(child.pid as number), 'SIGINT');

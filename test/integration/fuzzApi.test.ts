@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validOrderInput } from '../support/fixtures.ts';
 import { databaseInvariantViolations } from '../support/invariants.ts';
 import { query } from '../support/sql.ts';
+import { ADMIN_HEADERS } from '../support/testConfig.ts';
 import { ORDER_ACTOR_ONLY, startTestSystem, type TestSystem } from '../support/testSystem.ts';
 
 /**
@@ -45,7 +46,7 @@ async function post(procedure: string, body: string | Uint8Array): Promise<Answe
     procedure,
     await fetch(`${sut.trackops.url}/trpc/${procedure}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...ADMIN_HEADERS },
       body: typeof body === 'string' ? body : Uint8Array.from(body).buffer,
     }),
   );
@@ -54,7 +55,10 @@ async function post(procedure: string, body: string | Uint8Array): Promise<Answe
 /** A query: tRPC takes its input as JSON in the `input` parameter of a GET. */
 async function get(procedure: string, input: unknown): Promise<Answer> {
   const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-  return answerOf(procedure, await fetch(`${sut.trackops.url}/trpc/${procedure}${query}`));
+  return answerOf(
+    procedure,
+    await fetch(`${sut.trackops.url}/trpc/${procedure}${query}`, { headers: ADMIN_HEADERS }),
+  );
 }
 
 async function answerOf(procedure: string, response: Response): Promise<Answer> {

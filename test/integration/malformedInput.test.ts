@@ -4,6 +4,7 @@ import type { AppRouter } from '../../api/client.ts';
 import { DLQ_HEADERS } from '../../bridge/kafka/deadLetters.ts';
 import { validOrderInput } from '../support/fixtures.ts';
 import { produce, watchTopics } from '../support/kafkaRecords.ts';
+import { ADMIN_HEADERS } from '../support/testConfig.ts';
 import { ORDER_ACTOR_ONLY, startTestSystem, type TestSystem } from '../support/testSystem.ts';
 import { waitFor } from '../support/waitFor.ts';
 
@@ -55,7 +56,7 @@ describe('when orders.create gets bad input', () => {
   it('then a 1 MB body is PAYLOAD_TOO_LARGE and the server keeps serving', async () => {
     const response = await fetch(`${sut.trackops.url}/trpc/orders.create`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...ADMIN_HEADERS },
       body: JSON.stringify({ ...validOrderInput(), deliveryInstructions: 'x'.repeat(1024 * 1024) }),
     });
     expect(response.status).toBe(413);
@@ -67,7 +68,7 @@ describe('when orders.create gets bad input', () => {
   it('then a body that is not JSON is a typed BAD_REQUEST, not a crash', async () => {
     const response = await fetch(`${sut.trackops.url}/trpc/orders.create`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...ADMIN_HEADERS },
       body: '{"customerId": ',
     });
     expect(response.status).toBe(400);
@@ -143,7 +144,7 @@ describe('when orders.create gets hostile or boundary values', () => {
     const post = (procedure: string, body: string) =>
       fetch(`${sut.trackops.url}/trpc/${procedure}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...ADMIN_HEADERS },
         body,
       });
     expect((await post('orders.create', `{"customerId": ${nested}}`)).status).toBe(400);

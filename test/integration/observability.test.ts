@@ -4,6 +4,7 @@ import { EVENT_TOPICS } from '../../bridge/kafka/topics.ts';
 import { watchTopics } from '../support/kafkaRecords.ts';
 import { orderFor, settledOrder, stockedSku } from '../support/sagaFixtures.ts';
 import { query } from '../support/sql.ts';
+import { ADMIN_HEADERS } from '../support/testConfig.ts';
 import { startTestSystem, type TestSystem } from '../support/testSystem.ts';
 import { waitFor } from '../support/waitFor.ts';
 
@@ -41,7 +42,7 @@ async function createOrderWith(
 ): Promise<{ id: string; echoed: string }> {
   const response = await fetch(`${sut.trackops.url}/trpc/orders.create`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
+    headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId, ...ADMIN_HEADERS },
     body: JSON.stringify(input),
   });
   expect(response.status).toBe(200);

@@ -8,6 +8,12 @@ import { type Config, DEFAULT_TEST_DATABASE_URL, loadConfig } from '../../config
 // prefix and a database of their own).
 const isolated = process.env['TEST_NAMESPACE'];
 
+/** The admin key every test system installs (TRACKOPS_ADMIN_KEY) and its clients, CLI runs and raw calls send. */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnopqrstuv';
+
+/** The headers of a raw HTTP call to the API as the test admin. */
+export const ADMIN_HEADERS = { authorization: `Bearer ${TEST_ADMIN_KEY}` } as const;
+
 export const TEST_ENV = {
   DATABASE_URL:
     process.env['TEST_DATABASE_URL'] ??
@@ -22,6 +28,7 @@ export const TEST_ENV = {
   ROUTER_RETRY_MAX_MS: '200',
   // A killed test node's leases move to the next one quickly.
   LEASE_TTL_MS: '4000',
+  TRACKOPS_ADMIN_KEY: TEST_ADMIN_KEY,
 } as const;
 
 export function testConfig(overrides: Record<string, string> = {}): Config {

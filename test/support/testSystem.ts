@@ -1,7 +1,7 @@
 import { createTrackOpsClient } from '../../api/client.ts';
 import { kafkaBrokers } from '../../config.ts';
 import { type BootstrapOptions, bootstrap, type TrackOps } from '../../main.ts';
-import { testConfig } from './testConfig.ts';
+import { TEST_ADMIN_KEY, testConfig } from './testConfig.ts';
 
 /**
  * For tests of the order actor on its own: the router routes only carrier tracking, so no saga starts for their
@@ -9,7 +9,10 @@ import { testConfig } from './testConfig.ts';
  */
 export const ORDER_ACTOR_ONLY = { onlyRoutes: ['shipment.events'] } as const satisfies BootstrapOptions;
 
-/** A whole TrackOps (runtime, relay, router, API) in this process, on the real services, plus its typed client. */
+/**
+ * A whole TrackOps (runtime, relay, router, API) in this process, on the real services, plus its typed client,
+ * which calls as the test admin (TEST_ADMIN_KEY).
+ */
 export async function startTestSystem(options: BootstrapOptions & { env?: Record<string, string> } = {}) {
   const { env, ...bootstrapOptions } = options;
   const config = testConfig(env);
@@ -18,7 +21,7 @@ export async function startTestSystem(options: BootstrapOptions & { env?: Record
     trackops,
     config,
     brokers: kafkaBrokers(config),
-    client: createTrackOpsClient(trackops.url),
+    client: createTrackOpsClient(trackops.url, { apiKey: TEST_ADMIN_KEY }),
     topic: (base: string) => `${config.KAFKA_TOPIC_PREFIX}${base}`,
     stop: () => trackops.stop(),
   };

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { TEST_ADMIN_KEY } from './testConfig.ts';
 
 export interface CliResult {
   code: number;
@@ -9,7 +10,8 @@ export interface CliResult {
 
 /**
  * Runs the real `trackops` binary (cli/trackops.mjs) with `args`, against `url` unless the args give their own
- * `--url`. TRACKOPS_URL and TRACKOPS_API_KEY are cleared, so the caller's environment never leaks in; `env` adds to it.
+ * `--url`. TRACKOPS_URL is cleared and TRACKOPS_API_KEY is the test admin key, so the caller's environment never
+ * leaks in; `env` adds to it (`TRACKOPS_API_KEY: ''` runs it without a key).
  */
 export async function runTrackops(
   url: string | undefined,
@@ -21,7 +23,7 @@ export async function runTrackops(
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       ['cli/trackops.mjs', ...(url === undefined ? [] : ['--url', url]), ...args],
-      { env: { ...inherited, ...env } },
+      { env: { ...inherited, TRACKOPS_API_KEY: TEST_ADMIN_KEY, ...env } },
     );
     return { code: 0, stdout, stderr };
   } catch (error) {
