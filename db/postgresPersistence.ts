@@ -2,32 +2,22 @@ import {
   ConnectionException,
   DeadlockException,
   DriverException,
-  type EntityManager,
   LockWaitTimeoutException,
   type MikroORM,
-  raw,
   UniqueConstraintViolationException,
 } from '@mikro-orm/postgresql';
-import { type ActorRef, formatRef } from '../actors/envelope.ts';
-import {
-  DuplicateMessageError,
-  InternalError,
-  StaleWriterError,
-  type TrackOpsError,
-} from '../actors/errors.ts';
+import type pg from 'pg';
+import { formatRef } from '../actors/envelope.ts';
+import { DuplicateMessageError, InternalError, StaleWriterError } from '../actors/errors.ts';
 import type { PersistencePort, StoredActor, Turn } from '../actors/ports.ts';
-import { describeStateValue } from '../actors/stateValue.ts';
 import { ActorState, type ActorStateRow } from './entities/ActorState.ts';
-import { OutboxEvent } from './entities/OutboxEvent.ts';
 import { ProcessedMessage } from './entities/ProcessedMessage.ts';
-import { writeJournal } from './journalWrites.ts';
-import { OUTBOX_CHANNEL } from './outboxStore.ts';
 import type { ProjectionWriters } from './projections/projectionWriters.ts';
-import { writeTimers } from './timerWrites.ts';
+import { buildTurnStatement, createTableCatalog } from './turnStatement.ts';
 
 /**
- * PersistencePort over PostgreSQL: each turn is one transaction (processed id, version-checked state, outbox rows,
- * timers, read model, journal entry, wake-ups). Driver errors are translated here, so the core sees only TrackOps errors.
+ * PersistencePort over PostgreSQL: each turn is one atomic statement (db/turnStatement.ts: version-checked state,
+ * processed id, outbox rows, timers, read model, journal entry, wake-ups). Driver errors are translated here, so the core sees only TrackOps errors.
  */
 export interface PostgresPersistenceOptions {
   readonly orm: MikroORM;
@@ -41,6 +31,8 @@ export function createPostgresPersistence({
   projections,
   nodeId,
 }: PostgresPersistenceOptions): PersistencePort {
+  const tableOf = createTableCatalog(orm.getMetadata());
+  const knex = orm.em.getConnection().getKnex();
   return {
     async load(ref) {
       const row = await orm.em.fork().findOne(ActorState, { actorType: ref.type, actorId: ref.id });
@@ -52,18 +44,22 @@ export function createPostgresPersistence({
     },
     async commitTurn(turn, timing) {
       assertNextVersion(turn);
+      // Computed before anything is sent: a projection that cannot map the state fails the turn with nothing written.
+      const readModel = projections[turn.ref.type]?.(turn);
+      const durationMs = timing === undefined ? 0 : performance.now() - timing.startedAt;
+      const statement = buildTurnStatement(turn, readModel, { nodeId, durationMs }, tableOf);
+      // A pooled pg client straight from the ORM's pool: the hot path skips the query builder and hydration.
+      const client = (await knex.client.acquireConnection()) as pg.PoolClient;
+      let applied: number;
       try {
-        await orm.em.fork().transactional(async (em) => {
-          await recordProcessed(em, turn);
-          await writeActorState(em, turn);
-          await writeOutbox(em, turn);
-          await writeTimers(em, turn);
-          await projections[turn.ref.type]?.(em, turn);
-          await writeJournal(em, turn, { nodeId, startedAt: timing?.startedAt });
-        });
+        const result = await client.query<{ applied: number }>(statement);
+        applied = result.rows[0]?.applied ?? 0;
       } catch (error) {
-        throw translateDriverError(error, turn.ref);
+        throw translateDriverError(orm.em.getDriver().convertException(error as Error), turn);
+      } finally {
+        knex.client.releaseConnection(client);
       }
+      if (applied === 0) throw StaleWriterError.of(turn.ref, turn.expectedVersion);
     },
   };
 }
@@ -84,69 +80,20 @@ function assertNextVersion(turn: Turn): void {
   }
 }
 
-async function rethrowUniqueViolation(write: Promise<unknown>, toError: () => TrackOpsError): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    throw error instanceof UniqueConstraintViolationException ? toError() : error;
-  }
-}
-
-function recordProcessed(em: EntityManager, turn: Turn): Promise<void> {
-  const { ref, message } = turn;
-  return rethrowUniqueViolation(
-    em.insert(ProcessedMessage, { actorType: ref.type, actorId: ref.id, messageId: message.id }),
-    () =>
-      new DuplicateMessageError(`${formatRef(ref)} already applied message ${message.id}`, {
-        ref,
-        messageId: message.id,
-      }),
-  );
-}
-
-async function writeActorState(em: EntityManager, turn: Turn): Promise<void> {
-  const { ref, expectedVersion } = turn;
-  const state = {
-    machineId: turn.machineId,
-    machineVersion: turn.machineVersion,
-    version: turn.version,
-    snapshot: turn.snapshot,
-    status: describeStateValue(turn.snapshot.value),
-  };
-  if (expectedVersion === 0) {
-    const insert = em.insert(ActorState, { actorType: ref.type, actorId: ref.id, ...state });
-    return rethrowUniqueViolation(insert, () => StaleWriterError.of(ref, expectedVersion));
-  }
-  // The version in the WHERE clause is the fence: a writer that loaded an older version updates nothing.
-  const where = { actorType: ref.type, actorId: ref.id, version: expectedVersion };
-  const updated = await em.nativeUpdate(ActorState, where, { ...state, updatedAt: raw('now()') });
-  if (updated === 0) throw StaleWriterError.of(ref, expectedVersion);
-}
-
-async function writeOutbox(em: EntityManager, turn: Turn): Promise<void> {
-  if (turn.outbox.length === 0) return;
-  const rows = turn.outbox.map(({ aggregateType, aggregateId, envelope }) => ({
-    id: envelope.id,
-    aggregateType,
-    aggregateId,
-    type: envelope.type,
-    payload: envelope.payload ?? null,
-    headers: {
-      correlationId: envelope.correlationId,
-      ...(envelope.causationId === undefined ? {} : { causationId: envelope.causationId }),
-      schemaVersion: envelope.schemaVersion,
-      occurredAt: envelope.occurredAt,
-    },
-  }));
-  await em.insertMany(OutboxEvent, rows);
-  // Delivered only if the transaction commits, so the relay wakes exactly when there is something to publish.
-  await em.execute(`select pg_notify(?, '')`, [OUTBOX_CHANNEL]);
-}
+/** The primary key that makes a message id count once per actor. */
+const PROCESSED_KEY = 'processed_messages_pkey';
 
 const TRANSIENT_FAILURES = [ConnectionException, DeadlockException, LockWaitTimeoutException];
 
-function translateDriverError(error: unknown, ref: ActorRef): unknown {
+function translateDriverError(error: unknown, turn: Turn): unknown {
+  const { ref, message } = turn;
   if (!(error instanceof DriverException)) return error;
+  if (error instanceof UniqueConstraintViolationException && error.message.includes(PROCESSED_KEY)) {
+    return new DuplicateMessageError(`${formatRef(ref)} already applied message ${message.id}`, {
+      ref,
+      messageId: message.id,
+    });
+  }
   const retryable = TRANSIENT_FAILURES.some((kind) => error instanceof kind);
   return new InternalError(
     `${formatRef(ref)}: the turn could not be stored: ${error.message}`,

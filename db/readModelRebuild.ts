@@ -4,7 +4,7 @@ import type { SnapshotCachePort, StoredActor, Turn } from '../actors/ports.ts';
 import { NO_TIMER_CHANGES } from '../actors/timers.ts';
 import { ActorState } from './entities/ActorState.ts';
 import { projectOrder } from './projections/orderProjection.ts';
-import type { ProjectionWriters } from './projections/projectionWriters.ts';
+import { applyReadModelWrites, type ProjectionWriters } from './projections/projectionWriters.ts';
 
 /**
  * Rebuilds the read models of orders from their actors' stored state (`actor_state`), with the same projection
@@ -46,7 +46,7 @@ export function createReadModelRebuild(options: {
         snapshot: row.snapshot,
       };
       const turn = turnOf(ref, stored);
-      await write(em, turn);
+      await applyReadModelWrites(em, write(turn));
       return { stored, rows: ref.type === 'order' ? 1 + projectOrder(turn).items.length : 1 };
     });
   }
