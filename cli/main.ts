@@ -2,11 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { registerActorCommands } from './commands/actors.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
 import { registerHealthCommand } from './commands/health.ts';
+import { registerKeyCommands } from './commands/keys.ts';
 import { registerMachineCommands } from './commands/machines.ts';
 import { registerNodeCommand } from './commands/node.ts';
 import { registerOrderCommands } from './commands/orders.ts';
 import { registerReplayCommand } from './commands/replay.ts';
-import { addConnectionOptions } from './connection.ts';
+import { API_KEY_HELP, addConnectionOptions } from './connection.ts';
 import { describeFailure, EXIT, EXIT_CODES_HELP } from './exitCodes.ts';
 import type { Write } from './output.ts';
 
@@ -17,9 +18,9 @@ import type { Write } from './output.ts';
 export function createProgram(write: Write = (text) => process.stdout.write(text)): Command {
   const program = addConnectionOptions(
     new Command('trackops')
-      .description('inspect and steer a TrackOps system: orders, actors, dead letters, machines')
+      .description('inspect and steer a TrackOps system: orders, actors, dead letters, machines, API keys')
       .showHelpAfterError('(add --help for usage)')
-      .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+      .addHelpText('after', `\n${API_KEY_HELP}\n\n${EXIT_CODES_HELP}`)
       .exitOverride(),
   );
   // One line per command group.
@@ -29,6 +30,7 @@ export function createProgram(write: Write = (text) => process.stdout.write(text
   registerDlqCommands(program, write);
   registerMachineCommands(program, write);
   registerReplayCommand(program, write);
+  registerKeyCommands(program, write);
   registerNodeCommand(program, write);
   return program;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAndReadOrder } from '../../examples/createAndReadOrder.ts';
+import { TEST_ADMIN_KEY } from '../support/testConfig.ts';
 import { startTestSystem, type TestSystem } from '../support/testSystem.ts';
 
 /** The README's typed-client example runs against a real system, so the README cannot lie. */
@@ -15,7 +16,7 @@ afterAll(async () => {
 
 describe('the README example (examples/createAndReadOrder.ts)', () => {
   it('creates an order and reads it back', async () => {
-    const { created, order } = await createAndReadOrder(sut.trackops.url);
+    const { created, order } = await createAndReadOrder(sut.trackops.url, TEST_ADMIN_KEY);
     expect(created.status).toBe('PENDING');
     expect(created.totalAmount).toBe('64.90');
     expect(order.id).toBe(created.id);
