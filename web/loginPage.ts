@@ -2,12 +2,16 @@
  * The page `/viz` shows instead of the visualizer to a browser without a valid session: one password field for an
  * API key, posted to `/viz/session`. No script and nothing from elsewhere (the visualizer's CSP applies).
  */
-export type LoginNotice = 'refused' | 'expired' | 'loggedOut' | 'tooLarge' | 'unavailable';
+export type LoginNotice = 'refused' | 'expired' | 'forbidden' | 'loggedOut' | 'tooLarge' | 'unavailable';
 
 const NOTICES: Record<LoginNotice, { text: string; error: boolean }> = {
   refused: { text: 'That key was refused: it is unknown, malformed or revoked.', error: true },
   expired: {
     text: "This browser's key was refused (it may have been revoked). Log in again with a valid key.",
+    error: true,
+  },
+  forbidden: {
+    text: "That key's role may not use the visualizer: log in with an admin or operator key.",
     error: true,
   },
   loggedOut: { text: 'Logged out.', error: false },

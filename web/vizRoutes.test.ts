@@ -6,8 +6,14 @@ import { serveVisualizer } from './vizRoutes.ts';
 
 /** The visualizer's login, against an in-memory authenticator: which requests get the page, a session, or 401. */
 const VALID = 'tko_k1_valid-secret-valid-secret-valid-secret';
+const CUSTOMER = 'tko_k2_customer-secret-customer-secret';
 const auth: Authenticator = {
-  authenticate: async (key) => (key === VALID ? { keyId: 'k1', role: 'operator' } : undefined),
+  authenticate: async (key) =>
+    key === VALID
+      ? { keyId: 'k1', role: 'operator' }
+      : key === CUSTOMER
+        ? { keyId: 'k2', role: 'customer', customerId: 'c-1' }
+        : undefined,
 };
 
 let server: http.Server;
@@ -73,6 +79,14 @@ describe('the visualizer login', () => {
       expect(response.headers.get('set-cookie'), body).toBeNull();
       expect(await response.text(), body).toContain('That key was refused');
     }
+  });
+
+  it("a valid key whose role may not watch actors (a customer's) cannot log in: 403 and no cookie", async () => {
+    const response = await logIn(`key=${CUSTOMER}`);
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
+    expect(await response.text()).toContain('admin or operator key');
+    expect((await get('/viz', { cookie: `trackops_api_key=${CUSTOMER}` })).status).toBe(403);
   });
 
   it('a refused cookie (a revoked key) gets the login form, 401, and the cookie is dropped', async () => {

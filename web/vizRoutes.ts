@@ -4,6 +4,8 @@ import type http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Authenticator } from '../api/auth/authenticator.ts';
+import { accessTo, isAllowed } from '../api/auth/permissions.ts';
+import type { Principal } from '../api/auth/roles.ts';
 import { type LoginNotice, renderLoginPage } from './loginPage.ts';
 import {
   clearedSessionCookie,
@@ -90,6 +92,9 @@ const ROUTES: Record<string, () => Promise<Asset>> = {
   [`${VIZ_PATH}/app.js.map`]: async () => (await bundle()).map,
 };
 
+/** What the page does most (api/auth/permissions.ts): a key whose role may not call it cannot log in. */
+const VIZ_PROCEDURE = 'actors.watch';
+
 /** POST a form with `key` to log in; POST `/logout` (or DELETE the session) to log out; GET checks the session. */
 export const SESSION_PATH = `${VIZ_PATH}/session`;
 export const LOGOUT_PATH = `${SESSION_PATH}/logout`;
@@ -136,20 +141,30 @@ export function serveVisualizer(
   void check(auth, key).then((verdict) => {
     if (verdict === 'valid') serveAsset(req, res, route);
     else if (verdict === 'unavailable') sendLoginPage(req, res, { status: 503, notice: 'unavailable' });
+    else if (verdict === 'forbidden')
+      sendLoginPage(req, res, { status: 403, notice: 'forbidden', clearCookie: true });
     // A refused cookie (a revoked key) is dropped, so the login form is what the browser sees from now on.
     else sendLoginPage(req, res, { status: 401, notice: 'expired', clearCookie: true });
   });
   return true;
 }
 
-/** Never throws: an authenticator that fails (its database is down) is `unavailable`, not a refusal. */
-async function check(auth: Authenticator, key: string): Promise<'valid' | 'refused' | 'unavailable'> {
+type Verdict = 'valid' | 'refused' | 'forbidden' | 'unavailable';
+
+/**
+ * Never throws: an authenticator that fails (its database is down) is `unavailable`, not a refusal. A valid key
+ * whose role may not watch actors (service, customer) is `forbidden`: the page would show nothing but errors.
+ */
+async function check(auth: Authenticator, key: string): Promise<Verdict> {
   if (!isPlausibleKey(key)) return 'refused';
+  let principal: Principal | undefined;
   try {
-    return (await auth.authenticate(key)) ? 'valid' : 'refused';
+    principal = await auth.authenticate(key);
   } catch {
     return 'unavailable';
   }
+  if (!principal) return 'refused';
+  return isAllowed(accessTo(VIZ_PROCEDURE), principal.role) ? 'valid' : 'forbidden';
 }
 
 function serveSession(
@@ -193,8 +208,8 @@ async function probeSession(
   auth: Authenticator | undefined,
 ): Promise<void> {
   const key = sessionKeyOf(req);
-  const verdict = !auth ? 'valid' : key === undefined ? 'refused' : await check(auth, key);
-  const status = verdict === 'valid' ? 204 : verdict === 'refused' ? 401 : 503;
+  const verdict: Verdict = !auth ? 'valid' : key === undefined ? 'refused' : await check(auth, key);
+  const status = { valid: 204, refused: 401, forbidden: 403, unavailable: 503 }[verdict];
   res.writeHead(status, { 'cache-control': 'no-store' }).end();
 }
 
@@ -232,6 +247,8 @@ async function logIn(
     res.end();
   } else if (verdict === 'unavailable') {
     sendLoginPage(req, res, { status: 503, notice: 'unavailable' });
+  } else if (verdict === 'forbidden') {
+    sendLoginPage(req, res, { status: 403, notice: 'forbidden' });
   } else {
     sendLoginPage(req, res, { status: 401, notice: 'refused' });
   }

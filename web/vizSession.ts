@@ -1,12 +1,13 @@
 import type http from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { API_KEY_COOKIE, cookieValue } from '../api/auth/presentedKey.ts';
 
 /**
  * The visualizer's session: the API key itself, in an HttpOnly, SameSite=Strict cookie on `/`, so the page's own
  * tRPC calls (same origin) carry it and the API checks it like any other key. Nothing is stored on the server; a
  * revoked key ends every session that uses it at once.
  */
-export const SESSION_COOKIE = 'trackops_api_key';
+export const SESSION_COOKIE = API_KEY_COOKIE;
 
 /** A login form is a few hundred bytes; anything much larger is not one. */
 export const MAX_LOGIN_BODY_BYTES = 4096;
@@ -18,17 +19,9 @@ export function isPlausibleKey(value: string): boolean {
   return KEY_SHAPE.test(value);
 }
 
-/** The session cookie's value, if the request has one. */
+/** The session cookie's value, if the request has one (read as the API reads it: api/auth/presentedKey.ts). */
 export function sessionKeyOf(req: http.IncomingMessage): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const pair of header.split(';')) {
-    const separator = pair.indexOf('=');
-    if (separator < 0 || pair.slice(0, separator).trim() !== SESSION_COOKIE) continue;
-    const value = pair.slice(separator + 1).trim();
-    return value === '' ? undefined : value;
-  }
-  return undefined;
+  return cookieValue(req.headers.cookie, SESSION_COOKIE);
 }
 
 /** Over https, directly or behind a proxy that says so, the cookie is `Secure`. */
