@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createTrackOpsClient } from '../api/client.ts';
+import { readAdminKeyFile } from '../cli/adminKeyFile.ts';
 import { kafkaBrokers, loadConfig } from '../config.ts';
 import { aggregateRuns } from './aggregate.ts';
 import { describeMachine } from './machine.ts';
@@ -45,9 +46,12 @@ async function main(): Promise<void> {
   const declineAboveCents = parseAmountToCents(config.PAYMENT_DECLINE_ABOVE);
 
   const system = await ensureSystem(options.url, { logDir: RESULTS_DIR, log });
+  // Read after the start: a system the bench started has just written .trackops/admin.key.
+  const apiKey = options.apiKey ?? readAdminKeyFile();
   const results: BenchResults = {
     startedAt: startedAt.toISOString(),
-    options,
+    // The key never goes into a results file.
+    options: { ...options, apiKey: undefined },
     machine: await describeMachine(),
     system: {
       url: options.url,
@@ -69,6 +73,7 @@ async function main(): Promise<void> {
           for (let run = 1; run <= options.runs; run += 1) {
             const result = await runSagaWorkload({
               url: options.url,
+              apiKey,
               kafkaPort,
               namespace: config.TRACKOPS_NAMESPACE,
               concurrency,
@@ -91,7 +96,8 @@ async function main(): Promise<void> {
     }
     const context = {
       url: options.url,
-      client: createTrackOpsClient(options.url),
+      apiKey,
+      client: createTrackOpsClient(options.url, apiKey === undefined ? {} : { apiKey }),
       config,
       kafkaPort,
       declineAboveCents,

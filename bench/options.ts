@@ -6,6 +6,8 @@ import { declineInterval, WORKLOAD } from './workload.ts';
 /** The options of `npm run bench`, parsed and checked before anything runs. */
 export interface BenchOptions {
   readonly url: string;
+  /** TRACKOPS_API_KEY, else the key `npm start` keeps in .trackops/admin.key (read once the system is up). */
+  readonly apiKey: string | undefined;
   readonly orders: number;
   readonly warmup: number;
   readonly concurrency: number[];
@@ -60,6 +62,11 @@ export function benchCommand(): Command {
       'The saga workload of issue 6 and the micro-benchmarks, against the system at --url (started, then stopped, when it does not answer).',
     )
     .option('--url <url>', 'the TrackOps API', process.env['TRACKOPS_URL'] ?? 'http://127.0.0.1:3000')
+    .addOption(
+      new Option('--api-key <key>', 'API key (default: .trackops/admin.key, which npm start writes)').env(
+        'TRACKOPS_API_KEY',
+      ),
+    )
     .option('--orders <n>', 'measured orders per run', positiveInteger, WORKLOAD.defaultOrders)
     .option('--warmup <n>', 'warm-up orders per run, not counted', positiveInteger, WORKLOAD.defaultWarmup)
     .option('--concurrency <list>', 'concurrent clients, comma-separated', integerList, [
@@ -89,6 +96,7 @@ export function benchCommand(): Command {
 export function readOptions(command: Command): BenchOptions {
   const raw = command.opts<{
     url: string;
+    apiKey?: string;
     orders: number;
     warmup: number;
     concurrency: number[];
@@ -105,6 +113,7 @@ export function readOptions(command: Command): BenchOptions {
   if (raw.concurrency.some((value) => value < 1)) throw new InvalidArgumentError('concurrency must be ≥ 1');
   return {
     url: raw.url.replace(/\/$/, ''),
+    apiKey: raw.apiKey,
     orders: raw.orders,
     warmup: raw.warmup,
     concurrency: raw.concurrency,

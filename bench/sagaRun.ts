@@ -21,6 +21,7 @@ import { type PlannedOrder, planOrders, skuNames, WORKLOAD } from './workload.ts
  */
 export interface SagaRunSettings {
   readonly url: string;
+  readonly apiKey: string | undefined;
   readonly kafkaPort: number;
   /** TRACKOPS_NAMESPACE of the system under test, to tell its nodes from other deployments' (processes.ts). */
   readonly namespace: string;
@@ -140,7 +141,9 @@ const recordsOf = (planned: readonly PlannedOrder[]): OrderRecord[] =>
   planned.map((order) => ({ orderId: randomUUID(), planned: order }));
 
 export async function runSagaWorkload(settings: SagaRunSettings): Promise<SagaRunResult> {
-  const admin = createTrackOpsClient(settings.url);
+  const connect = () =>
+    createTrackOpsClient(settings.url, settings.apiKey === undefined ? {} : { apiKey: settings.apiKey });
+  const admin = connect();
   const skuPrefix = `bench-${Date.now().toString(36)}-${settings.run}`;
   const skus = skuNames(skuPrefix);
   await createSkus(admin, skus);
@@ -154,7 +157,7 @@ export async function runSagaWorkload(settings: SagaRunSettings): Promise<SagaRu
   const warmup = recordsOf(workload(settings.warmup, settings.run * 7919 + 1));
   const measured = recordsOf(workload(settings.orders, settings.run * 7919 + 2));
   // One typed client per simulated customer, as separate programs would have.
-  const clients = Array.from({ length: settings.concurrency }, () => createTrackOpsClient(settings.url));
+  const clients = Array.from({ length: settings.concurrency }, connect);
   const label = `C=${settings.concurrency} declines=${settings.declinePercent}% run ${settings.run}`;
 
   if (warmup.length > 0) await runOrders(clients, warmup, settings, `${label} warm-up`);

@@ -5,6 +5,8 @@ import type { Progress } from '../progress.ts';
 /** What every micro-benchmark gets: the system's URL and a client, the configuration the system shares. */
 export interface MicroContext {
   readonly url: string;
+  /** The key `client` sends, for benchmarks that make clients of their own. */
+  readonly apiKey: string | undefined;
   readonly client: TrackOpsClient;
   /** Read from the same environment as the system (database, Redis, Kafka prefix, decline limit). */
   readonly config: Config;

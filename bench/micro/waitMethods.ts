@@ -16,13 +16,14 @@ const POLL_MS = 10;
 export const waitMethods: MicroBenchmark = {
   name: 'wait-methods',
   description: `orders.track (SSE) vs polling orders.get every ${POLL_MS} ms: ${ORDERS} sagas at C=16 and C=64`,
-  async run({ url, kafkaPort, config, declineAboveCents, progress }) {
+  async run({ url, apiKey, kafkaPort, config, declineAboveCents, progress }) {
     const lines: MicroLine[] = [];
     for (const concurrency of [16, 64]) {
       for (const wait of METHODS) {
         progress.start(`wait-methods C=${concurrency} ${wait}`, 1);
         const result = await runSagaWorkload({
           url,
+          apiKey,
           kafkaPort,
           namespace: config.TRACKOPS_NAMESPACE,
           concurrency,
