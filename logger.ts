@@ -6,7 +6,20 @@ import type { Config } from './config.ts';
  * one or two objects down, e.g. `req.headers.authorization`). Log calls name what they log and never pass a whole
  * request or record payload; this is the net under that rule.
  */
-const SECRET_FIELDS = ['authorization', 'apiKey', 'api_key', '"x-api-key"', 'password', 'secret', 'token'];
+const SECRET_FIELDS = [
+  'authorization',
+  'apiKey',
+  'api_key',
+  '"x-api-key"',
+  // The visualizer's session cookie holds an API key.
+  'cookie',
+  '"set-cookie"',
+  'keyHash',
+  'key_hash',
+  'password',
+  'secret',
+  'token',
+];
 export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => {
   const quoted = field.startsWith('"');
   const key = quoted ? `[${field}]` : `.${field}`;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../logger.ts';
 
 describe('the logger', () => {
-  it('censors API keys and authorization headers wherever a log line carries them', () => {
+  it('censors API keys, their hashes, cookies and authorization headers wherever a log line carries them', () => {
     const lines: string[] = [];
     const logger = createLogger(
       { LOG_LEVEL: 'info', NODE_ID: 'n1' },
@@ -12,7 +12,15 @@ describe('the logger', () => {
       {
         authorization: 'Bearer top-secret-1',
         'x-api-key': 'top-secret-2',
-        req: { headers: { authorization: 'Bearer top-secret-3', 'x-api-key': 'top-secret-4' } },
+        req: {
+          headers: {
+            authorization: 'Bearer top-secret-3',
+            'x-api-key': 'top-secret-4',
+            cookie: 'trackops_api_key=top-secret-6',
+          },
+        },
+        res: { headers: { 'set-cookie': 'trackops_api_key=top-secret-7; HttpOnly' } },
+        row: { keyHash: 'top-secret-8', key_hash: 'top-secret-9' },
         key: { apiKey: 'top-secret-5' },
         orderId: 'kept',
       },
