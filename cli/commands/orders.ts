@@ -27,6 +27,7 @@ export function registerOrderCommands(program: Command, write: Write): void {
 
   orders
     .command('list')
+    .alias('ls')
     .description('orders, newest first')
     .addOption(new Option('--status <status>', 'only this status').choices(ORDER_STATUSES))
     .option('--customer <uuid>', 'only this customer')
