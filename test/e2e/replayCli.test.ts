@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sagaRoutes } from '../../bridge/kafka/routes/sagaRoutes.ts';
 import { EXIT } from '../../cli/exitCodes.ts';
@@ -7,6 +5,7 @@ import { produce } from '../support/kafkaRecords.ts';
 import { waitForRouterCaughtUp } from '../support/routerLag.ts';
 import { orderFor, settledOrder, stockedSku } from '../support/sagaFixtures.ts';
 import { startTestSystem, type TestSystem } from '../support/testSystem.ts';
+import { runTrackops } from '../support/trackopsCli.ts';
 
 /** The real `trackops replay` against a running system: summary as a table or JSON, progress, exit codes. */
 let sut: TestSystem;
@@ -29,20 +28,7 @@ afterAll(async () => {
   await sut?.stop();
 });
 
-async function trackops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [
-      'cli/trackops.mjs',
-      '--url',
-      sut.trackops.url,
-      ...args,
-    ]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const trackops = (...args: string[]) => runTrackops(sut.trackops.url, args);
 
 describe('trackops replay', () => {
   it('prints the summary as JSON: the order’s records are already applied, others are skipped by key', async () => {
