@@ -45,6 +45,25 @@ describe('RATE_LIMITS', () => {
     expect(schema.parse({ RATE_LIMITS: '' }).RATE_LIMITS).toEqual(defaults);
   });
 
+  it('when a window is under a second or not whole seconds, then it is kept to the millisecond', () => {
+    expect(
+      schema.parse({ RATE_LIMITS: 'customer=5/500ms,operator=9/1.5s,service=100000/1s' }).RATE_LIMITS,
+    ).toEqual({
+      admin: 'unlimited',
+      operator: { points: 9, durationMs: 1500 },
+      service: { points: 100_000, durationMs: 1000 },
+      customer: { points: 5, durationMs: 500 },
+    });
+    expect(schema.parse({ RATE_LIMITS: 'customer=1/1ms' }).RATE_LIMITS.customer).toEqual({
+      points: 1,
+      durationMs: 1,
+    });
+    expect(schema.parse({ RATE_LIMITS: 'customer=1/1y' }).RATE_LIMITS.customer).toEqual({
+      points: 1,
+      durationMs: 31_557_600_000,
+    });
+  });
+
   it('the default text is itself valid', () => {
     expect(parseRateLimits(DEFAULT_RATE_LIMITS).ok).toBe(true);
   });
@@ -65,8 +84,15 @@ describe('RATE_LIMITS', () => {
     ['customer=10/soon', "customer: the window 'soon' is not a duration with a unit"],
     ['customer=10/1000', "customer: the window '1000' is not a duration with a unit"],
     ['customer=10/', "customer: the window '' is not a duration with a unit"],
-    ['customer=10/500ms', "customer: the window '500ms' must be a whole number of seconds, at least 1s"],
-    ['customer=10/1.5s', "customer: the window '1.5s' must be a whole number of seconds"],
+    [
+      'customer=10/0.5ms',
+      "customer: the window '0.5ms' must be a whole number of milliseconds, from 1ms to 1y",
+    ],
+    ['customer=10/0s', "customer: the window '0s' must be a whole number of milliseconds, from 1ms to 1y"],
+    ['customer=10/1.0005s', "customer: the window '1.0005s' must be a whole number of milliseconds"],
+    ['customer=10/2y', "customer: the window '2y' must be a whole number of milliseconds, from 1ms to 1y"],
+    ['customer=100001/1s', "customer: 100001 calls per 1s is more than 100000 a second; write 'unlimited'"],
+    ['customer=2/10us', "customer: the window '10us' is not a duration with a unit"],
     ['customer=10/1parsec', "customer: the window '1parsec' is not a duration with a unit"],
     ['customer=Unlimited', "customer: 'Unlimited' is not <calls>/<window>"],
   ])("'%s' is refused: %s", (text, problem) => {
@@ -74,14 +100,14 @@ describe('RATE_LIMITS', () => {
   });
 
   it('when several entries are wrong, then each is named', () => {
-    expect(problemsOf('guest=1/1s,customer=0/1s,operator=5/100ms')).toHaveLength(3);
+    expect(problemsOf('guest=1/1s,customer=0/1s,operator=5/0.5ms')).toHaveLength(3);
   });
 
   it('a bad value fails the config schema with the problem as the message', () => {
-    const parsed = schema.safeParse({ RATE_LIMITS: 'customer=10/500ms' });
+    const parsed = schema.safeParse({ RATE_LIMITS: 'customer=10/0.5ms' });
     expect(parsed.success).toBe(false);
     expect(z.prettifyError(parsed.error as z.ZodError)).toContain(
-      "customer: the window '500ms' must be a whole number of seconds, at least 1s",
+      "customer: the window '0.5ms' must be a whole number of milliseconds, from 1ms to 1y",
     );
     expect(z.prettifyError(parsed.error as z.ZodError)).toContain('RATE_LIMITS');
   });

@@ -1,11 +1,13 @@
 import ms from 'ms';
 import { z } from 'zod';
 import { type Role, roles } from '../auth/roles.ts';
+import { MAX_WINDOW_MS, MIN_INTERVAL_US } from './gcra.ts';
 import type { RateLimitFailMode } from './rateLimiter.ts';
 
 /**
  * The rate-limit settings, as a fragment of config.ts's schema: `RATE_LIMITS` (calls per window for each role's
- * keys) and `RATE_LIMIT_REDIS_DOWN` (what the limiter does while Redis cannot be reached).
+ * keys: a token bucket of `calls`, refilled at one call per window / calls) and `RATE_LIMIT_REDIS_DOWN` (what the
+ * limiter does while Redis cannot be reached).
  */
 export type RoleLimit = { readonly points: number; readonly durationMs: number } | 'unlimited';
 export type RoleLimits = Readonly<Record<Role, RoleLimit>>;
@@ -22,7 +24,10 @@ const ENTRY = /^(?<role>[^=]*)=(?<limit>.*)$/;
 const POINTS = /^\d+$/;
 const DURATION = /^\d+(\.\d+)?\s*[a-z]+$/i;
 
-/** `50/1s` -> { points: 50, durationMs: 1000 }; `unlimited` or `0` -> 'unlimited'; otherwise why not. */
+/**
+ * `50/1s` -> { points: 50, durationMs: 1000 } (sub-second and fractional windows too: `5/500ms`, `9/1.5s`);
+ * `unlimited` or `0` -> 'unlimited'; otherwise why not.
+ */
 function parseLimit(role: string, limit: string): { limit: RoleLimit } | string {
   if (limit === 'unlimited' || limit === '0') return { limit: 'unlimited' };
   const [points = '', duration, ...rest] = limit.split('/').map((part) => part.trim());
@@ -40,9 +45,12 @@ function parseLimit(role: string, limit: string): { limit: RoleLimit } | string 
   if (durationMs === undefined || !Number.isFinite(durationMs)) {
     return `${role}: the window '${duration}' is not a duration with a unit (like 1s, 1m, 1h)`;
   }
-  // Redis expires the window's counter by the second (rate-limiter-flexible's EX).
-  if (durationMs < 1000 || durationMs % 1000 !== 0) {
-    return `${role}: the window '${duration}' must be a whole number of seconds, at least 1s`;
+  // The limiter counts in microseconds of the Redis clock and expires keys by the millisecond.
+  if (!Number.isInteger(durationMs) || durationMs < 1 || durationMs > MAX_WINDOW_MS) {
+    return `${role}: the window '${duration}' must be a whole number of milliseconds, from 1ms to 1y`;
+  }
+  if ((durationMs * 1000) / Number(points) < MIN_INTERVAL_US) {
+    return `${role}: ${points} calls per ${duration} is more than ${1_000_000 / MIN_INTERVAL_US} a second; write 'unlimited'`;
   }
   return { limit: { points: Number(points), durationMs } };
 }
@@ -99,7 +107,8 @@ function defaultRateLimits(): RoleLimits {
 export const rateLimitConfigSchema = {
   /**
    * Calls per window for each role's keys, counted per key in Redis and shared by every node, e.g.
-   * `admin=unlimited,operator=50/1s,service=2000/1s,customer=10/1s`. Roles left out keep their default.
+   * `admin=unlimited,operator=50/1s,service=2000/1s,customer=10/1s`: a key may make `calls` at once after a
+   * window of rest, then one per window / calls. Roles left out keep their default.
    */
   RATE_LIMITS: z
     .string()

@@ -1,7 +1,9 @@
 import type { Principal } from '../auth/roles.ts';
 
 /** A call refused by the limiter says when the key may call again (the Retry-After header, in whole seconds). */
-export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
+export type RateDecision =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly retryAfterMs: number };
 
 /** What the limiter does while Redis cannot be reached: let calls through, or refuse them. */
 export type RateLimitFailMode = 'open' | 'closed';

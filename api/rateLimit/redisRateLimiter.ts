@@ -1,14 +1,15 @@
 import { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../../actors/ports.ts';
 import type { Role } from '../auth/roles.ts';
+import { defineGcra, type GcraLimit, gcraLimit } from './gcra.ts';
 import type { RoleLimits } from './rateLimitConfig.ts';
 import type { RateDecision, RateLimiter, RateLimitFailMode } from './rateLimiter.ts';
 
 /**
- * RateLimiter over Redis with rate-limiter-flexible: per key, `points` calls per window that starts at the key's
- * first call (its "enhanced fixed window"), counted atomically by one Lua script, so every node shares the count.
- * Keys are `<keyPrefix>:ratelimit:<role>:<keyId>`. When Redis cannot answer, the fail mode decides, at once.
+ * RateLimiter over Redis: per key a token bucket (GCRA, gcra.ts) of `points` calls, refilled at one call per
+ * `durationMs / points`, moved atomically by one Lua script on the Redis clock, so every node shares it and no
+ * window boundary lets a 2x burst through. Keys are `<keyPrefix>:ratelimit:<role>:<keyId>` and expire once the
+ * bucket is full again. When Redis cannot answer, the fail mode decides, at once.
  */
 export interface RedisRateLimiterOptions {
   /**
@@ -75,7 +76,8 @@ export async function createRateLimiterFromConfig(
 
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
   const { redis, failMode, logger } = options;
-  const limiters = createRoleLimiters(options);
+  const limits = roleLimits(options.limits);
+  const consumeGcra = defineGcra(redis);
   const degraded = createDegradedLog(failMode, logger, options.warnIntervalMs ?? 60_000);
   const redisDown: RateDecision =
     failMode === 'open'
@@ -83,18 +85,16 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
       : { allowed: false, retryAfterMs: options.redisDownRetryAfterMs ?? 1000 };
   return {
     async consume(principal) {
-      const limiter = limiters[principal.role];
-      if (!limiter) return { allowed: true };
+      const limit = limits[principal.role];
+      if (!limit) return { allowed: true };
+      const key = `${options.keyPrefix}:ratelimit:${principal.role}:${principal.keyId}`;
       try {
-        await limiter.consume(principal.keyId);
+        const decision = await consumeGcra(key, limit);
         degraded.recovered();
-        return { allowed: true };
-      } catch (outcome) {
-        if (outcome instanceof RateLimiterRes) {
-          degraded.recovered();
-          return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(outcome.msBeforeNext)) };
-        }
-        degraded.failed(outcome);
+        return decision;
+      } catch (error) {
+        // Not connected (no offline queue), the command timeout, or a Redis error: the fail mode decides.
+        degraded.failed(error);
         return redisDown;
       }
     },
@@ -112,26 +112,18 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   };
 }
 
-/** One library limiter per limited role; unlimited roles have none. */
-function createRoleLimiters(options: RedisRateLimiterOptions): Partial<Record<Role, RateLimiterRedis>> {
-  const limiters: Partial<Record<Role, RateLimiterRedis>> = {};
-  for (const [role, limit] of Object.entries(options.limits) as [Role, RoleLimits[Role]][]) {
+/** The script's terms for each limited role (unlimited roles have none); a limit it cannot keep throws at once. */
+function roleLimits(limits: RoleLimits): Partial<Record<Role, GcraLimit>> {
+  const byRole: Partial<Record<Role, GcraLimit>> = {};
+  for (const [role, limit] of Object.entries(limits) as [Role, RoleLimits[Role]][]) {
     if (limit === 'unlimited') continue;
-    if (limit.durationMs < 1000 || limit.durationMs % 1000 !== 0 || limit.points < 1) {
-      throw new RangeError(
-        `${role}: the limit needs ≥ 1 call per whole number of seconds (Redis expires by second)`,
-      );
+    try {
+      byRole[role] = gcraLimit(limit.points, limit.durationMs);
+    } catch (error) {
+      throw new RangeError(`${role}: ${(error as Error).message}`, { cause: error });
     }
-    limiters[role] = new RateLimiterRedis({
-      storeClient: options.redis,
-      keyPrefix: `${options.keyPrefix}:ratelimit:${role}`,
-      points: limit.points,
-      duration: limit.durationMs / 1000,
-      // Not connected: fail at once (then the fail mode decides) rather than try.
-      rejectIfRedisNotReady: true,
-    });
   }
-  return limiters;
+  return byRole;
 }
 
 /**

@@ -32,13 +32,13 @@ afterEach(async () => {
 
 async function limiterAt(
   url: string,
-  options: { failMode?: RateLimitFailMode; keyPrefix?: string; logger?: Logger } = {},
+  options: { failMode?: RateLimitFailMode; keyPrefix?: string; logger?: Logger; limits?: RoleLimits } = {},
 ): Promise<RateLimiter> {
   const limiter = await createRateLimiterFromConfig(
     {
       REDIS_URL: url,
       TRACKOPS_NAMESPACE: options.keyPrefix ?? config.TRACKOPS_NAMESPACE,
-      RATE_LIMITS: limits,
+      RATE_LIMITS: options.limits ?? limits,
       RATE_LIMIT_REDIS_DOWN: options.failMode ?? 'open',
     },
     options.logger,
@@ -61,17 +61,18 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 }
 
 describe('rate limiter: limits per key', () => {
-  it('when a customer key makes its 6th call in its 1 s window, then it is refused with a retry-after, and allowed again once the window passed', async () => {
+  it('when a customer key (5/1s) makes its 6th call at once, then it is refused with a retry-after, and allowed again once that passed', async () => {
     const limiter = await limiterAt(config.REDIS_URL);
     const customer = keyOf('customer');
 
-    const decisions = await consumeTimes(limiter, customer, 6);
+    const decisions = await Promise.all(Array.from({ length: 6 }, () => limiter.consume(customer)));
     expect(decisions.slice(0, 5)).toEqual(Array(5).fill({ allowed: true }));
     const refused = decisions[5];
     expect(refused?.allowed).toBe(false);
     const retryAfterMs = refused && !refused.allowed ? refused.retryAfterMs : Number.NaN;
+    // One call refills every 1000 / 5 ms.
     expect(retryAfterMs).toBeGreaterThan(0);
-    expect(retryAfterMs).toBeLessThanOrEqual(1000);
+    expect(retryAfterMs).toBeLessThanOrEqual(200);
 
     const refusedAt = Date.now();
     await waitFor(async () => (await limiter.consume(customer)).allowed, {
@@ -85,7 +86,7 @@ describe('rate limiter: limits per key', () => {
   it('when one key has used its calls, then another key of the same role is still allowed', async () => {
     const limiter = await limiterAt(config.REDIS_URL);
     const first = keyOf('customer');
-    await consumeTimes(limiter, first, 5);
+    await Promise.all(Array.from({ length: 5 }, () => limiter.consume(first)));
     expect((await limiter.consume(first)).allowed).toBe(false);
     expect(await limiter.consume(keyOf('customer'))).toEqual({ allowed: true });
   });
@@ -113,8 +114,11 @@ describe('rate limiter: limits per key', () => {
     const operator = keyOf('operator');
     const decisions = await consumeTimes(limiter, operator, 4);
     expect(decisions.map((decision) => decision.allowed)).toEqual([true, true, true, false]);
+    // 3/2s refills one call every 667 ms (a customer key's 5/1s, every 200 ms).
     const refused = decisions[3];
-    expect(refused && !refused.allowed && refused.retryAfterMs).toBeGreaterThan(1000);
+    const retryAfterMs = refused && !refused.allowed ? refused.retryAfterMs : Number.NaN;
+    expect(retryAfterMs).toBeGreaterThan(500);
+    expect(retryAfterMs).toBeLessThanOrEqual(667);
   });
 
   it('when a role is unlimited, then its keys are never refused', async () => {
@@ -124,17 +128,25 @@ describe('rate limiter: limits per key', () => {
     expect(decisions.every((decision) => decision.allowed)).toBe(true);
   });
 
-  it('the count lives under the namespace and the key id, and expires with the window', async () => {
+  it('the bucket lives under the namespace and the key id (its TAT on the Redis clock), and expires once full again', async () => {
     const limiter = await limiterAt(config.REDIS_URL);
     const customer = keyOf('customer');
-    await limiter.consume(customer);
     const redis = new Redis(config.REDIS_URL);
     try {
       const key = `${config.TRACKOPS_NAMESPACE}:ratelimit:customer:${customer.keyId}`;
-      expect(await redis.get(key)).toBe('1');
+      const [seconds, micros] = await redis.time();
+      await consumeTimes(limiter, customer, 2);
+      // Two calls of 5/1s: the theoretical arrival time is 2 x 200 ms after the first call, in µs.
+      const tatUs = Number(await redis.get(key)) - (Number(seconds) * 1e6 + Number(micros));
+      expect(tatUs).toBeGreaterThanOrEqual(400_000);
+      expect(tatUs).toBeLessThan(600_000);
       const ttl = await redis.pttl(key);
       expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(1000);
+      expect(ttl).toBeLessThanOrEqual(400);
+      await waitFor(async () => (await redis.exists(key)) === 0, {
+        timeoutMs: 2000,
+        what: 'the key to expire',
+      });
     } finally {
       await redis.quit();
     }
@@ -143,6 +155,90 @@ describe('rate limiter: limits per key', () => {
   it('status() says Redis is up, and the fail mode', async () => {
     const limiter = await limiterAt(config.REDIS_URL, { failMode: 'closed' });
     expect(await limiter.status()).toEqual({ redis: 'up', failMode: 'closed' });
+  });
+});
+
+/** When each allowed call was sent and answered (the Redis clock decided it in between). */
+interface Pass {
+  readonly sentAt: number;
+  readonly answeredAt: number;
+}
+
+/**
+ * The most by which any run of consecutive passes exceeds what a token bucket of `calls` refilled every
+ * `intervalMs` allows: calls + elapsed / interval. The elapsed time is taken at its shortest (the first pass's
+ * answer to the last one's sending), so a late answer can only make the bound stricter.
+ */
+function excessOverBucket(passes: readonly Pass[], calls: number, intervalMs: number): number {
+  let excess = Number.NEGATIVE_INFINITY;
+  for (let first = 0; first < passes.length; first += 1) {
+    for (let last = first + 1; last < passes.length; last += 1) {
+      const elapsedMs = Math.max(0, (passes[last]?.sentAt ?? 0) - (passes[first]?.answeredAt ?? 0));
+      excess = Math.max(excess, last - first + 1 - (calls + elapsedMs / intervalMs));
+    }
+  }
+  return excess;
+}
+
+describe('rate limiter: a token bucket, with no 2x burst at a window boundary', () => {
+  const tenPerSecond: RoleLimits = { ...limits, customer: { points: 10, durationMs: 1000 } };
+
+  it('when a customer key (10/1s) makes 11 calls at once, then 10 pass, the 11th waits about 100 ms, and the call after that wait passes', async () => {
+    const limiter = await limiterAt(config.REDIS_URL, { limits: tenPerSecond });
+    const customer = keyOf('customer');
+
+    const decisions = await Promise.all(Array.from({ length: 11 }, () => limiter.consume(customer)));
+    const refusedAt = performance.now();
+    expect(decisions.slice(0, 10)).toEqual(Array(10).fill({ allowed: true }));
+    const refused = decisions[10];
+    expect(refused?.allowed).toBe(false);
+    const retryAfterMs = refused && !refused.allowed ? refused.retryAfterMs : Number.NaN;
+    expect(retryAfterMs).toBeGreaterThanOrEqual(1);
+    expect(retryAfterMs).toBeLessThanOrEqual(150);
+
+    // The wait it was told is enough (a refused call is not counted, so asking again early costs nothing).
+    await waitFor(() => performance.now() - refusedAt >= retryAfterMs, {
+      timeoutMs: 1000,
+      intervalMs: 5,
+      what: 'the retry-after to pass',
+    });
+    expect(await limiter.consume(customer)).toEqual({ allowed: true });
+  });
+
+  it('when keys call as fast as they can for 1.5 s, then no stretch of time lets through more than 10 + one per 100 ms, even across a fixed window’s boundary', async () => {
+    const limiter = await limiterAt(config.REDIS_URL, { limits: tenPerSecond });
+    const steady = keyOf('customer');
+    // Calls once, rests 900 ms, then bursts: with a fixed window opened by its first call it would pass 9 calls at
+    // 900 ms and 10 more at 1000 ms (19 within 100 ms); a bucket of 10 lets through at most 11 there.
+    const boundary = keyOf('customer');
+    const passes = new Map<Principal, Pass[]>([
+      [steady, []],
+      [boundary, []],
+    ]);
+    const call = async (principal: Principal) => {
+      const sentAt = performance.now();
+      const decision = await limiter.consume(principal);
+      if (decision.allowed) passes.get(principal)?.push({ sentAt, answeredAt: performance.now() });
+    };
+
+    const startedAt = performance.now();
+    await call(boundary);
+    for (let elapsed = 0; elapsed < 1500; elapsed = performance.now() - startedAt) {
+      await call(steady);
+      if (elapsed >= 900) await call(boundary);
+    }
+
+    const steadyPasses = passes.get(steady) ?? [];
+    const boundaryPasses = passes.get(boundary) ?? [];
+    // 10 at once, then one per 100 ms: 25 over 1.5 s (1 of tolerance for the clocks); and the refill does happen.
+    expect(steadyPasses.length).toBeLessThanOrEqual(10 + 15 + 1);
+    expect(steadyPasses.length).toBeGreaterThanOrEqual(10 + 15 - 2);
+    expect(excessOverBucket(steadyPasses, 10, 100)).toBeLessThanOrEqual(1);
+    // The first call, the rested bucket of 10 at 900 ms, then one per 100 ms to 1.5 s.
+    expect(boundaryPasses.length).toBeLessThanOrEqual(1 + 10 + 6 + 1);
+    expect(excessOverBucket(boundaryPasses, 10, 100)).toBeLessThanOrEqual(1);
+    const aroundBoundary = boundaryPasses.filter(({ sentAt }) => sentAt - startedAt < 1100);
+    expect(aroundBoundary.length).toBeLessThanOrEqual(1 + 10 + 2);
   });
 });
 
