@@ -41,6 +41,12 @@ export function createMetrics(nodeId: string) {
       help: 'Outbox rows published to Kafka',
       registers: [registry],
     }),
+    outboxBatchSize: new Histogram({
+      name: 'trackops_outbox_batch_rows',
+      help: 'Rows per batch the outbox relay published (one transaction and one Kafka produce request each)',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers: [registry],
+    }),
     routedRecords: new Counter({
       name: 'trackops_router_records_total',
       help: 'Kafka records handled by the event router, by topic and outcome (persisted, dead_lettered)',
