@@ -54,6 +54,8 @@ export interface Context {
   readonly principal?: Principal;
   /** Why there is no principal: no key, a key that is not valid, or a key store that did not answer. */
   readonly keyProblem?: KeyProblem;
+  /** Asks again whether the call's key is still valid (a subscription checks it while it streams). */
+  readonly keyStillValid?: () => Promise<boolean>;
   /** Sets a header of the HTTP response (Retry-After, WWW-Authenticate); absent outside HTTP. */
   readonly setHeader?: (name: string, value: string) => void;
 }
@@ -64,6 +66,7 @@ export interface ContextOptions {
   readonly callerCorrelationId?: string | undefined;
   readonly principal?: Principal | undefined;
   readonly keyProblem?: KeyProblem | undefined;
+  readonly keyStillValid?: (() => Promise<boolean>) | undefined;
   readonly setHeader?: (name: string, value: string) => void;
 }
 
@@ -77,13 +80,14 @@ export function correlationIdFrom(header: string | string[] | undefined): string
 }
 
 export const createContextInner = (deps: ApiDependencies, options: ContextOptions = {}): Context => {
-  const { callerCorrelationId, principal, keyProblem, setHeader } = options;
+  const { callerCorrelationId, principal, keyProblem, keyStillValid, setHeader } = options;
   return {
     deps,
     correlationId: callerCorrelationId ?? crypto.randomUUID(),
     ...(callerCorrelationId === undefined ? {} : { callerCorrelationId }),
     ...(principal === undefined ? {} : { principal }),
     ...(keyProblem === undefined ? {} : { keyProblem }),
+    ...(keyStillValid === undefined ? {} : { keyStillValid }),
     ...(setHeader === undefined ? {} : { setHeader }),
   };
 };
@@ -112,12 +116,14 @@ export async function createRequestContext(
 async function authenticateRequest(
   auth: Authenticator,
   req: IncomingMessage,
-): Promise<{ principal?: Principal; keyProblem?: KeyProblem }> {
+): Promise<Pick<ContextOptions, 'principal' | 'keyProblem' | 'keyStillValid'>> {
   const key = presentedApiKey(req.headers);
   if (key === undefined) return { keyProblem: 'missing' };
   try {
     const principal = await auth.authenticate(key);
-    return principal ? { principal } : { keyProblem: 'invalid' };
+    if (!principal) return { keyProblem: 'invalid' };
+    const keyStillValid = async () => (await auth.authenticate(key))?.keyId === principal.keyId;
+    return { principal, keyStillValid };
   } catch {
     return { keyProblem: 'unavailable' };
   }

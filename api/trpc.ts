@@ -1,6 +1,7 @@
 import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
 import { authorizeCall, RateLimitedError } from './auth/authorize.ts';
+import { endWhenRevoked } from './auth/revocableStream.ts';
 import type { Context } from './context.ts';
 import { toTRPCError, trackOpsErrorData } from './errors.ts';
 
@@ -56,11 +57,21 @@ const timed = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-/** Inside the error mapping (its refusals are already typed) and before any input is read or any work is done. */
-const authorized = t.middleware(async ({ ctx, path, next }) => {
-  await authorizeCall(ctx, path);
-  return next();
+/**
+ * Inside the error mapping (its refusals are already typed) and before any input is read or any work is done. A
+ * subscription opened with a key ends (UNAUTHORIZED) once that key is revoked.
+ */
+const authorized = t.middleware(async ({ ctx, path, type, next }) => {
+  const principal = await authorizeCall(ctx, path);
+  const result = await next();
+  const { keyStillValid } = ctx;
+  if (type !== 'subscription' || !result.ok || !principal || !keyStillValid || !isAsyncIterable(result.data))
+    return result;
+  return { ...result, data: endWhenRevoked(result.data, keyStillValid) };
 });
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
 export const router = t.router;
 /**

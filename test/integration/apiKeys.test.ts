@@ -7,10 +7,11 @@ import { validOrderInput } from '../support/fixtures.ts';
 import { query } from '../support/sql.ts';
 import { TEST_ADMIN_KEY } from '../support/testConfig.ts';
 import { ORDER_ACTOR_ONLY, startTestSystem, type TestSystem } from '../support/testSystem.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 /**
  * API keys (issue 7): created by an admin (the secret shown once, stored only as a hash), listed without secrets,
- * revoked with effect on the very next call on every node. Over raw HTTP: 401 without a key or with a bad one,
+ * revoked with effect on the very next call on every node (and on its open subscriptions within seconds). Over raw HTTP: 401 without a key or with a bad one,
  * 403 for a role without the right; `x-api-key` works as well as the bearer token; the health probes and (unless
  * METRICS_REQUIRE_KEY) /metrics need no key.
  */
@@ -128,6 +129,25 @@ describe('when a key is revoked', () => {
     });
     const listed = (await sut.client.keys.list.query()).find((view) => view.id === id);
     expect(listed?.revokedAt).toBe(revoked.revokedAt);
+  });
+
+  it('then a subscription it opened ends with UNAUTHORIZED within seconds', async () => {
+    const { id, key } = await sut.client.keys.create.mutate({ name: 'watcher', role: 'operator' });
+    const order = await sut.client.orders.create.mutate(validOrderInput());
+    const events: unknown[] = [];
+    let ended: unknown;
+    const subscription = createTrackOpsClient(sut.trackops.url, { apiKey: key }).actors.watch.subscribe(
+      { type: 'order', id: order.id },
+      { onData: (event) => events.push(event), onError: (error) => (ended = error) },
+    );
+    try {
+      await waitFor(() => events.length > 0, { what: 'the current state streamed' });
+      await sut.client.keys.revoke.mutate({ id });
+      await waitFor(() => ended !== undefined, { what: 'the stream to end', timeoutMs: 15_000 });
+      expect(codeOf(ended)).toBe('UNAUTHORIZED');
+    } finally {
+      subscription.unsubscribe();
+    }
   });
 
   it('then revoking it again answers the same, and an unknown id is NOT_FOUND', async () => {
