@@ -6,12 +6,11 @@ import {
   type MikroORM,
   UniqueConstraintViolationException,
 } from '@mikro-orm/postgresql';
-import type pg from 'pg';
 import { formatRef } from '../actors/envelope.ts';
 import { DuplicateMessageError, InternalError, StaleWriterError } from '../actors/errors.ts';
-import type { PersistencePort, StoredActor, Turn } from '../actors/ports.ts';
-import { ActorState, type ActorStateRow } from './entities/ActorState.ts';
+import type { PersistedSnapshot, PersistencePort, StoredActor, Turn } from '../actors/ports.ts';
 import { ProcessedMessage } from './entities/ProcessedMessage.ts';
+import { createPooledQuery } from './pooledQuery.ts';
 import type { ProjectionWriters } from './projections/projectionWriters.ts';
 import { buildTurnStatement, createTableCatalog } from './turnStatement.ts';
 
@@ -32,10 +31,14 @@ export function createPostgresPersistence({
   nodeId,
 }: PostgresPersistenceOptions): PersistencePort {
   const tableOf = createTableCatalog(orm.getMetadata());
-  const knex = orm.em.getConnection().getKnex();
+  const query = createPooledQuery(orm);
   return {
     async load(ref) {
-      const row = await orm.em.fork().findOne(ActorState, { actorType: ref.type, actorId: ref.id });
+      const [row] = await query<StoredActorRow>(
+        `select machine_id, machine_version, version, snapshot from actor_state
+          where actor_type = $1 and actor_id = $2`,
+        [ref.type, ref.id],
+      );
       return row ? toStoredActor(row) : undefined;
     },
     async isProcessed(ref, messageId) {
@@ -48,26 +51,30 @@ export function createPostgresPersistence({
       const readModel = projections[turn.ref.type]?.(turn);
       const durationMs = timing === undefined ? 0 : performance.now() - timing.startedAt;
       const statement = buildTurnStatement(turn, readModel, { nodeId, durationMs }, tableOf);
-      // A pooled pg client straight from the ORM's pool: the hot path skips the query builder and hydration.
-      const client = (await knex.client.acquireConnection()) as pg.PoolClient;
       let applied: number;
       try {
-        const result = await client.query<{ applied: number }>(statement);
-        applied = result.rows[0]?.applied ?? 0;
+        const [row] = await query<{ applied: number }>(statement.text, statement.values);
+        applied = row?.applied ?? 0;
       } catch (error) {
-        throw translateDriverError(orm.em.getDriver().convertException(error as Error), turn);
-      } finally {
-        knex.client.releaseConnection(client);
+        throw translateDriverError(error, turn);
       }
       if (applied === 0) throw StaleWriterError.of(turn.ref, turn.expectedVersion);
     },
   };
 }
 
-const toStoredActor = (row: ActorStateRow): StoredActor => ({
-  machineId: row.machineId,
-  machineVersion: row.machineVersion,
-  version: row.version,
+interface StoredActorRow {
+  machine_id: string;
+  machine_version: string;
+  /** bigint: pg returns it as text. */
+  version: string;
+  snapshot: PersistedSnapshot;
+}
+
+const toStoredActor = (row: StoredActorRow): StoredActor => ({
+  machineId: row.machine_id,
+  machineVersion: row.machine_version,
+  version: Number(row.version),
   snapshot: row.snapshot,
 });
 
