@@ -151,7 +151,10 @@ async function assemble(
     batchSize: config.OUTBOX_BATCH_SIZE,
     safetyPollMs: config.OUTBOX_SAFETY_POLL_MS,
     listen: listen(OUTBOX_CHANNEL),
-    onPublished: (count) => metrics.outboxPublished.inc(count),
+    onPublished: (count) => {
+      metrics.outboxPublished.inc(count);
+      metrics.outboxBatchSize.observe(count);
+    },
     onPublishLag: (seconds) => metrics.outboxPublishLag.observe(seconds),
   });
   // The relay runs on one node at a time (it holds the `relay` lease), which keeps each aggregate's events in order.
