@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rateLimitConfigSchema } from './api/rateLimit/rateLimitConfig.ts';
 
 /**
  * Every address, port, credential and tuning knob of TrackOps, read from the environment once at start-up.
@@ -63,6 +64,8 @@ export const configSchema = z.object({
     .default('10000.00'),
   /** ...and every customer id in this comma-separated list. */
   PAYMENT_DECLINED_CUSTOMERS: z.string().default(''),
+  /** Per-key rate limits by role, and what happens while Redis is down (api/rateLimit/rateLimitConfig.ts). */
+  ...rateLimitConfigSchema,
   /**
    * The admin API key installed at start-up (key id `bootstrap`); a new value replaces the old one. Unset, the
    * stored bootstrap key (if any) stays as it was.

@@ -8,6 +8,7 @@ import { describeStateValue } from './actors/stateValue.ts';
 import { createTimerService, type TimerService } from './actors/timerService.ts';
 import { type ApiKeys, createApiKeys } from './api/auth/apiKeys.ts';
 import { createMetrics, type Metrics, registerProbes } from './api/metrics.ts';
+import { createRateLimiterFromConfig } from './api/rateLimit/redisRateLimiter.ts';
 import { type ApiServer, startApiServer } from './api/server.ts';
 import { observeTurn } from './api/turnMetrics.ts';
 import { consumerLag } from './bridge/kafka/consumerLag.ts';
@@ -225,10 +226,13 @@ async function assemble(
   }
 
   const apiKeys = await createNodeApiKeys(config, orm);
+  const rateLimiter = await createRateLimiterFromConfig(config, logger);
+  stack.push('rate limiter', () => rateLimiter.close());
   const server: ApiServer = await startApiServer({
     deps: {
       auth: apiKeys,
       apiKeys,
+      rateLimiter,
       transport,
       live,
       orm,

@@ -1,7 +1,28 @@
+import type { ApiDependencies } from './context.ts';
+import { type RateLimitReadiness, rateLimitReadiness } from './rateLimit/rateLimitReadiness.ts';
+
 /** Runs every readiness check with a time limit; ready only when PostgreSQL, Redis, NATS and Kafka all answer. */
 export interface Readiness {
   ready: boolean;
   checks: Record<string, { ok: boolean; latencyMs: number; error?: string }>;
+}
+
+/**
+ * What `health.ready` and `/health/ready` report: the checks, and what the rate limiter does right now (while
+ * Redis is down, calls are let through or refused, as RATE_LIMIT_REDIS_DOWN says).
+ */
+export interface HealthReport extends Readiness {
+  rateLimit?: RateLimitReadiness;
+}
+
+export async function healthReport(
+  deps: Pick<ApiDependencies, 'readinessChecks' | 'rateLimiter'>,
+): Promise<HealthReport> {
+  const [readiness, rateLimit] = await Promise.all([
+    checkReadiness(deps.readinessChecks),
+    rateLimitReadiness(deps.rateLimiter),
+  ]);
+  return rateLimit === undefined ? readiness : { ...readiness, rateLimit };
 }
 
 export async function checkReadiness(

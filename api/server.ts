@@ -8,7 +8,7 @@ import type { Principal } from './auth/roles.ts';
 import type { ApiDependencies } from './context.ts';
 import { createRequestContext } from './context.ts';
 import type { Metrics } from './metrics.ts';
-import { checkReadiness } from './readiness.ts';
+import { healthReport } from './readiness.ts';
 import { appRouter } from './routers/appRouter.ts';
 
 /**
@@ -58,9 +58,7 @@ export async function startApiServer(options: {
     }
     if (route === 'live') return send(res, 200, { status: 'ok' });
     if (route === 'ready') {
-      return void checkReadiness(deps.readinessChecks).then((readiness) =>
-        send(res, readiness.ready ? 200 : 503, readiness),
-      );
+      return void healthReport(deps).then((readiness) => send(res, readiness.ready ? 200 : 503, readiness));
     }
     return send(res, 404, {
       error: 'not found',

@@ -29,6 +29,8 @@ export const TEST_ENV = {
   // A killed test node's leases move to the next one quickly.
   LEASE_TTL_MS: '4000',
   TRACKOPS_ADMIN_KEY: TEST_ADMIN_KEY,
+  // Tests call in bursts far above a real client's rate; test/integration/apiRateLimit.test.ts sets tight limits.
+  RATE_LIMITS: 'admin=unlimited,operator=10000/1s,service=10000/1s,customer=10000/1s',
 } as const;
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
