@@ -2,6 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { type ActorSystem, createActorSystem } from './actors/actorSystem.ts';
+import { preferLocalDelivery } from './actors/localDelivery.ts';
 import type { PlacementPort, Served, TransportPort, Turn, TurnCommitted } from './actors/ports.ts';
 import { shardOf } from './actors/shards.ts';
 import { describeStateValue } from './actors/stateValue.ts';
@@ -132,13 +133,17 @@ async function assemble(
       live.publish(turnCommitted(turn));
     },
   });
-  const transport = createNatsTransport({
-    connection: nats,
-    namespace: config.TRACKOPS_NAMESPACE,
-    logger,
-    defaultTimeoutMs: config.COMMAND_TIMEOUT_MS,
-    shards: config.SHARDS,
-  });
+  // NATS routes a message to the node hosting its actor; when that is this node, it is handed over in process.
+  const transport = preferLocalDelivery(
+    createNatsTransport({
+      connection: nats,
+      namespace: config.TRACKOPS_NAMESPACE,
+      logger,
+      defaultTimeoutMs: config.COMMAND_TIMEOUT_MS,
+      shards: config.SHARDS,
+    }),
+    { shards: config.SHARDS, defaultTimeoutMs: config.COMMAND_TIMEOUT_MS },
+  );
   stack.push('actor system', () => system.stop());
 
   const outboxStore = createOutboxStore(orm);
@@ -417,7 +422,7 @@ function createRouter(
   parts: {
     kafka: Kafka;
     producer: Producer;
-    transport: ReturnType<typeof createNatsTransport>;
+    transport: TransportPort;
     names: ReturnType<typeof createTopicNames>;
     logger: AppLogger;
     metrics: Metrics;
