@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 
@@ -10,10 +11,21 @@ export type PooledQuery = <Row extends pg.QueryResultRow>(text: string, values: 
 
 export function createPooledQuery(orm: MikroORM): PooledQuery {
   const knex = orm.em.getConnection().getKnex();
+  // Each distinct text is a named prepared statement: PostgreSQL parses and plans it once per connection, not on
+  // every turn. The texts come from a handful of turn shapes, so the names stay few.
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `trackops_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
   return async (text, values) => {
     const client = (await knex.client.acquireConnection()) as pg.PoolClient;
     try {
-      return (await client.query({ text, values })).rows;
+      return (await client.query({ name: nameOf(text), text, values })).rows;
     } catch (error) {
       throw orm.em.getDriver().convertException(error as Error);
     } finally {

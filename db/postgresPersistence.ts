@@ -12,7 +12,7 @@ import type { PersistedSnapshot, PersistencePort, StoredActor, Turn } from '../a
 import { ProcessedMessage } from './entities/ProcessedMessage.ts';
 import { createPooledQuery } from './pooledQuery.ts';
 import type { ProjectionWriters } from './projections/projectionWriters.ts';
-import { buildTurnStatement, createTableCatalog } from './turnStatement.ts';
+import { buildTurnStatement, createTableCatalog, STALE_WRITER_SQLSTATE } from './turnStatement.ts';
 
 /**
  * PersistencePort over PostgreSQL: each turn is one atomic statement (db/turnStatement.ts: version-checked state,
@@ -51,14 +51,11 @@ export function createPostgresPersistence({
       const readModel = projections[turn.ref.type]?.(turn);
       const durationMs = timing === undefined ? 0 : performance.now() - timing.startedAt;
       const statement = buildTurnStatement(turn, readModel, { nodeId, durationMs }, tableOf);
-      let applied: number;
       try {
-        const [row] = await query<{ applied: number }>(statement.text, statement.values);
-        applied = row?.applied ?? 0;
+        await query(statement.text, statement.values);
       } catch (error) {
         throw translateDriverError(error, turn);
       }
-      if (applied === 0) throw StaleWriterError.of(turn.ref, turn.expectedVersion);
     },
   };
 }
@@ -95,6 +92,9 @@ const TRANSIENT_FAILURES = [ConnectionException, DeadlockException, LockWaitTime
 function translateDriverError(error: unknown, turn: Turn): unknown {
   const { ref, message } = turn;
   if (!(error instanceof DriverException)) return error;
+  if (error.sqlState === STALE_WRITER_SQLSTATE || error.code === STALE_WRITER_SQLSTATE) {
+    return StaleWriterError.of(ref, turn.expectedVersion);
+  }
   if (error instanceof UniqueConstraintViolationException && error.message.includes(PROCESSED_KEY)) {
     return new DuplicateMessageError(`${formatRef(ref)} already applied message ${message.id}`, {
       ref,

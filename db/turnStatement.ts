@@ -6,12 +6,16 @@ import type { ReadModelWrites, RowTrim, RowUpsert } from './projections/projecti
 import { TIMER_CHANNEL } from './timerChannel.ts';
 
 /**
- * A whole turn as ONE parameterised SQL statement: data-modifying CTEs write the actor's state (the version fence),
- * its processed message id, outbox rows, timers, read model and journal entry, and notify the relay. A single
- * statement is atomic on its own, so the turn costs one round trip instead of a transaction's dozen, and no ORM
- * unit of work. Every other write is conditioned on the fence (`where exists (select 1 from fenced)`): a stale
- * writer updates nothing and writes nothing; a duplicate message id fails the statement on its primary key.
+ * A whole turn as ONE parameterised SQL statement: data-modifying CTEs record the processed message id (first, as
+ * a transaction would, so a paused writer waits on that key, not on the actor's row), write the actor's state at the
+ * expected version (the fence), then its outbox rows, timers, read model and journal entry, and notify the relay.
+ * A single statement is atomic on its own, so a turn costs one round trip instead of a transaction's dozen, and no
+ * ORM unit of work. A duplicate message id fails the statement on its primary key; a state write that found no row
+ * at the expected version fails it in `trackops_fence` (SQLSTATE TKSTL, migration turn_fence), so nothing is kept.
  */
+/** The SQLSTATE `trackops_fence` raises when the state was not at the expected version. */
+export const STALE_WRITER_SQLSTATE = 'TKSTL';
+
 export interface TurnStatement {
   readonly text: string;
   readonly values: unknown[];
@@ -85,18 +89,19 @@ export function buildTurnStatement(
   const fenced = 'exists (select 1 from fenced)';
 
   ctes.push(
+    `processed as (insert into processed_messages (actor_type, actor_id, message_id)
+       values (${type}, ${id}, ${param(turn.message.id, 'text')}) returning 1)`,
+  );
+  ctes.push(
     turn.expectedVersion === 0
       ? `fenced as (insert into actor_state (actor_type, actor_id, machine_id, machine_version, version, snapshot, status)
-           values (${type}, ${id}, ${stateValues.join(', ')})
+           select ${type}, ${id}, ${stateValues.join(', ')} where exists (select 1 from processed)
            on conflict (actor_type, actor_id) do nothing returning 1)`
       : `fenced as (update actor_state
            set (machine_id, machine_version, version, snapshot, status, updated_at) = (${stateValues.join(', ')}, now())
            where actor_type = ${type} and actor_id = ${id} and version = ${param(turn.expectedVersion, 'bigint')}
+             and exists (select 1 from processed)
            returning 1)`,
-  );
-  ctes.push(
-    `processed as (insert into processed_messages (actor_type, actor_id, message_id)
-       select ${type}, ${id}, ${param(turn.message.id, 'text')} where ${fenced})`,
   );
 
   if (turn.outbox.length > 0) {
@@ -187,8 +192,8 @@ export function buildTurnStatement(
     ...(set.length > 0 ? [`(select pg_notify('${TIMER_CHANNEL}', '') from fenced) is null`] : []),
   ];
   const select = [
-    '(select count(*) from fenced)::int as applied',
-    ...notices.map((n, i) => `${n} as notified_${i}`),
+    'trackops_fence((select count(*) from fenced)) as applied',
+    ...notices.map((notice, index) => `${notice} as notified_${index}`),
   ];
   return { text: `with ${ctes.join(',\n')}\nselect ${select.join(', ')}`, values };
 }
