@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type Role, roleSchema } from '../api/auth/roles.ts';
+import { createPooledQuery } from './pooledQuery.ts';
 
 /**
  * The SQL of `api_keys`. It stores and finds keys by their hash only: hashing and key formats are the caller's
@@ -37,11 +38,13 @@ const COLUMNS = 'id, name, role, customer_id, created_at, revoked_at';
 export function createApiKeyStore(orm: MikroORM) {
   const execute = <TRow>(sql: string, params: unknown[]) =>
     orm.em.getConnection().execute<TRow[]>(sql, params);
+  // Every API call looks its key up: a prepared statement, not a query built and escaped each time.
+  const query = createPooledQuery(orm);
   return {
     /** The active (unrevoked) key with this hash. */
     async findActive(keyHash: string): Promise<{ id: string; role: Role; customerId: string | null } | null> {
-      const [row] = await execute<{ id: string; role: string; customer_id: string | null }>(
-        'select id, role, customer_id from api_keys where key_hash = ? and revoked_at is null',
+      const [row] = await query<{ id: string; role: string; customer_id: string | null }>(
+        'select id, role, customer_id from api_keys where key_hash = $1 and revoked_at is null',
         [keyHash],
       );
       if (!row) return null;
