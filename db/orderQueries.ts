@@ -55,12 +55,58 @@ export interface OrderPage {
 // Ids arrive from URLs; anything that is not a uuid cannot match, and PostgreSQL would reject it with an error.
 const isUuid = (value: string): boolean => z.uuid().safeParse(value).success;
 
+/**
+ * One order with its lines, in one query and without hydrating entities: every create, get and track reads it, so
+ * it is the API's hottest read.
+ */
 export async function findOrder(em: EntityManager, id: string): Promise<OrderView | null> {
   if (!isUuid(id)) return null;
-  const order = await em.findOne(Order, { id });
-  if (!order) return null;
-  return toOrderView(order, await em.find(OrderItem, { orderId: id }, { orderBy: { lineNo: 'asc' } }));
+  const [row] = await em.getConnection().execute<OrderWithItemsRow[]>(
+    `select o.id, o.customer_id, o.status, o.total_cents, o.shipping_address, o.delivery_instructions,
+            o.cancellation_reason, o.status_history, o.tracking_events, o.version, o.created_at, o.updated_at,
+            coalesce((select json_agg(json_build_object('lineNo', i.line_no, 'sku', i.sku, 'quantity', i.quantity,
+                                                         'unitPriceCents', i.unit_price_cents) order by i.line_no)
+                        from order_items i where i.order_id = o.id), '[]') as items
+       from orders o where o.id = ?`,
+    [id],
+  );
+  if (!row) return null;
+  const order: OrderRow = {
+    id: row.id,
+    customerId: row.customer_id,
+    status: row.status,
+    totalCents: Number(row.total_cents),
+    shippingAddress: row.shipping_address,
+    deliveryInstructions: row.delivery_instructions,
+    cancellationReason: row.cancellation_reason,
+    statusHistory: row.status_history,
+    trackingEvents: row.tracking_events,
+    version: row.version,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+  return toOrderView(order, row.items);
 }
+
+interface OrderWithItemsRow {
+  id: string;
+  customer_id: string;
+  status: OrderStatus;
+  /** bigint: pg returns it as text. */
+  total_cents: string;
+  shipping_address: ShippingAddress;
+  delivery_instructions: string | null;
+  cancellation_reason: string | null;
+  status_history: StatusChange[];
+  tracking_events: TrackingEvent[];
+  version: number;
+  created_at: Date | string;
+  updated_at: Date | string;
+  items: OrderLine[];
+}
+
+/** What a view needs of an order line. */
+type OrderLine = Pick<OrderItemRow, 'lineNo' | 'sku' | 'quantity' | 'unitPriceCents'>;
 
 /** The customer of an order (null when there is no such order): what scoping a customer's calls checks. */
 export async function findOrderCustomer(em: EntityManager, id: string): Promise<string | null> {
@@ -140,7 +186,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   }
 }
 
-function toItemView(item: OrderItemRow): OrderItemView {
+function toItemView(item: OrderLine): OrderItemView {
   return {
     lineNo: item.lineNo,
     sku: item.sku,
@@ -150,7 +196,7 @@ function toItemView(item: OrderItemRow): OrderItemView {
   };
 }
 
-function toOrderView(order: OrderRow, items: readonly OrderItemRow[]): OrderView {
+function toOrderView(order: OrderRow, items: readonly OrderLine[]): OrderView {
   return {
     id: order.id,
     customerId: order.customerId,
