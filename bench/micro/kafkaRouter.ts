@@ -27,7 +27,9 @@ export const kafkaRouter: MicroBenchmark = {
       await client.orders.updateStatus.mutate({ id: orderIds[index] as string, status: 'PROCESSING' });
     });
 
-    const topic = `${config.KAFKA_TOPIC_PREFIX}shipment.events`;
+    const route = 'shipment.events';
+    // Produced to the deployment's topic; the router's metric names the route (the topic without its prefix).
+    const topic = `${config.KAFKA_TOPIC_PREFIX}${route}`;
     const kafka = new Kafka({
       clientId: 'trackops-bench',
       brokers: kafkaBrokers(config),
@@ -37,7 +39,10 @@ export const kafkaRouter: MicroBenchmark = {
     await producer.connect();
     try {
       const persisted = async () =>
-        sumOf(await scrapeMetrics(url), 'trackops_router_records_total', { topic, outcome: 'persisted' });
+        sumOf(await scrapeMetrics(url), 'trackops_router_records_total', {
+          topic: route,
+          outcome: 'persisted',
+        });
       const start = await persisted();
       const perOrder = RECORDS / ORDERS;
       const messages = Array.from({ length: RECORDS }, (_, index) => {
