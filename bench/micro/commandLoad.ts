@@ -1,15 +1,39 @@
+import { createEnvelope } from '../../actors/envelope.ts';
+import type { TransportPort } from '../../actors/ports.ts';
 import type { TrackOpsClient } from '../../api/client.ts';
 import { runClosedLoop } from '../closedLoop.ts';
 import { summarize } from '../stats.ts';
 import type { MicroLine } from './microResult.ts';
 
+/** Adds one unit to an item actor's stock and resolves once the turn is committed. */
+export type Restock = (sku: string) => Promise<unknown>;
+
 /**
- * One command round trip: `actors.send` of `inventory.restock` (1 unit) to an item actor. tRPC -> NATS request to
- * the node hosting the item -> mailbox -> transition -> one PostgreSQL transaction -> Redis -> reply; no read
- * model query and no saga follows, so it is the runtime's own path and nothing else.
+ * Through the API: `actors.send` of `inventory.restock` (1 unit). tRPC -> the node hosting the item (in process
+ * when the API's node hosts it, else a NATS request) -> mailbox -> transition -> one PostgreSQL statement -> Redis
+ * -> reply; no read model query and no saga follows, so it is the runtime's own path and nothing else.
  */
+export const restockThroughApi =
+  (client: TrackOpsClient): Restock =>
+  (sku) =>
+    client.actors.send.mutate({
+      type: 'inventoryItem',
+      id: sku,
+      event: { type: 'inventory.restock', quantity: 1 },
+      sentBy: 'bench',
+    });
+
+/** Over NATS from another process: a request to the actor's subject, answered by the node that hosts it. */
+export const restockOverNats =
+  (transport: TransportPort): Restock =>
+  (sku) =>
+    transport.request(
+      { type: 'inventoryItem', id: sku },
+      createEnvelope({ type: 'inventory.restock', payload: { quantity: 1 }, sentBy: 'bench' }),
+    );
+
 export async function restockRoundTrips(
-  client: TrackOpsClient,
+  restock: Restock,
   options: { label: string; skus: readonly string[]; count: number; inFlight: number },
 ): Promise<MicroLine> {
   const latencies: number[] = [];
@@ -19,12 +43,7 @@ export async function restockRoundTrips(
     const sku = options.skus[index % options.skus.length] as string;
     const sentAt = performance.now();
     try {
-      await client.actors.send.mutate({
-        type: 'inventoryItem',
-        id: sku,
-        event: { type: 'inventory.restock', quantity: 1 },
-        sentBy: 'bench',
-      });
+      await restock(sku);
       latencies.push(performance.now() - sentAt);
     } catch {
       errors += 1;

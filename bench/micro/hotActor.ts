@@ -1,5 +1,5 @@
 import { freshSkus } from './benchSkus.ts';
-import { restockRoundTrips } from './commandLoad.ts';
+import { restockRoundTrips, restockThroughApi } from './commandLoad.ts';
 import type { MicroBenchmark } from './microContext.ts';
 
 /**
@@ -11,16 +11,26 @@ export const hotActor: MicroBenchmark = {
   description: 'turns/s of one actor vs 100 actors, 64 commands in flight',
   async run({ client, progress }) {
     const skus = await freshSkus(client, 'hot', 100);
-    await restockRoundTrips(client, { label: 'warm-up', skus, count: skus.length, inFlight: 16 });
+    await restockRoundTrips(restockThroughApi(client), {
+      label: 'warm-up',
+      skus,
+      count: skus.length,
+      inFlight: 16,
+    });
     progress.start('hot-actor', 2);
-    const hot = await restockRoundTrips(client, {
+    const hot = await restockRoundTrips(restockThroughApi(client), {
       label: 'one actor',
       skus: skus.slice(0, 1),
       count: 1_500,
       inFlight: 64,
     });
     progress.increment();
-    const spread = await restockRoundTrips(client, { label: '100 actors', skus, count: 3_000, inFlight: 64 });
+    const spread = await restockRoundTrips(restockThroughApi(client), {
+      label: '100 actors',
+      skus,
+      count: 3_000,
+      inFlight: 64,
+    });
     progress.increment();
     progress.stop();
     return { name: 'hot-actor', lines: [hot, spread] };

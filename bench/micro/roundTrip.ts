@@ -1,22 +1,51 @@
+import { connect } from '@nats-io/transport-node';
+import { silentLogger } from '../../actors/ports.ts';
+import { createNatsTransport } from '../../bridge/nats/natsTransport.ts';
 import { freshSkus } from './benchSkus.ts';
-import { restockRoundTrips } from './commandLoad.ts';
+import { restockOverNats, restockRoundTrips, restockThroughApi } from './commandLoad.ts';
 import type { MicroBenchmark } from './microContext.ts';
 
-/** (1) One command round trip through tRPC -> NATS -> actor -> commit -> reply, at 1 and at 64 in flight. */
+/**
+ * (1) One command round trip -> actor -> commit -> reply, at 1 and at 64 in flight: through the API (tRPC; the
+ * node hands a message for an actor it hosts over in process) and over NATS from this process (the path a message
+ * takes to an actor on another node).
+ */
 export const roundTrip: MicroBenchmark = {
   name: 'roundtrip',
   description:
-    'command round trip (actors.send inventory.restock) at 1 and 64 in flight, over 100 item actors',
-  async run({ client, progress }) {
+    'command round trip (inventory.restock) at 1 and 64 in flight, over 100 item actors: tRPC, and a NATS request',
+  async run({ client, config, progress }) {
     const skus = await freshSkus(client, 'roundtrip', 100);
+    const api = restockThroughApi(client);
     // Every actor once first, so the measured calls find them live (activation is micro-benchmark 2).
-    await restockRoundTrips(client, { label: 'warm-up', skus, count: skus.length, inFlight: 16 });
-    progress.start('roundtrip', 2);
-    const one = await restockRoundTrips(client, { label: '1 in flight', skus, count: 500, inFlight: 1 });
-    progress.increment();
-    const many = await restockRoundTrips(client, { label: '64 in flight', skus, count: 3_000, inFlight: 64 });
-    progress.increment();
-    progress.stop();
-    return { name: 'roundtrip', lines: [one, many] };
+    await restockRoundTrips(api, { label: 'warm-up', skus, count: skus.length, inFlight: 16 });
+    const nats = await connect({ servers: config.NATS_URL, name: 'trackops-bench' });
+    try {
+      const overNats = restockOverNats(
+        createNatsTransport({
+          connection: nats,
+          namespace: config.TRACKOPS_NAMESPACE,
+          logger: silentLogger,
+          defaultTimeoutMs: config.COMMAND_TIMEOUT_MS,
+          shards: config.SHARDS,
+        }),
+      );
+      const cases = [
+        { label: 'tRPC, 1 in flight', restock: api, count: 500, inFlight: 1 },
+        { label: 'tRPC, 64 in flight', restock: api, count: 3_000, inFlight: 64 },
+        { label: 'NATS request, 1 in flight', restock: overNats, count: 500, inFlight: 1 },
+        { label: 'NATS request, 64 in flight', restock: overNats, count: 3_000, inFlight: 64 },
+      ];
+      progress.start('roundtrip', cases.length);
+      const lines = [];
+      for (const { restock, ...options } of cases) {
+        lines.push(await restockRoundTrips(restock, { ...options, skus }));
+        progress.increment();
+      }
+      progress.stop();
+      return { name: 'roundtrip', lines };
+    } finally {
+      await nats.close();
+    }
   },
 };
