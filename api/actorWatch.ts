@@ -1,8 +1,7 @@
-import { EventEmitter, on } from 'node:events';
 import type { ActorRef } from '../actors/envelope.ts';
-import type { TurnCommitted } from '../actors/ports.ts';
 import { findActor } from '../db/actorQueries.ts';
 import type { Context } from './context.ts';
+import { subscribeToTurns } from './liveTurns.ts';
 
 /**
  * `actors.watch`: one actor's state as it changes, starting with its current state. It subscribes before reading,
@@ -23,8 +22,8 @@ export async function* watchActor(
   ref: ActorRef,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<ActorUpdate> {
-  const emitter = new EventEmitter();
-  const subscription = await ctx.deps.live.subscribe([ref], (event) => emitter.emit('turn', event));
+  // Subscribed before the current state is read: a turn committed meanwhile is queued, not lost.
+  const feed = await subscribeToTurns(ctx.deps.live, [ref], signal);
   try {
     let sent = 0;
     const current = await findActor(ctx.deps.orm.em.fork(), ref);
@@ -38,8 +37,7 @@ export async function* watchActor(
         at: current.updatedAt,
       };
     }
-    for await (const [event] of on(emitter, 'turn', signal ? { signal } : {})) {
-      const turn = event as TurnCommitted;
+    for await (const turn of feed.turns) {
       if (turn.version <= sent) continue;
       sent = turn.version;
       yield {
@@ -52,6 +50,6 @@ export async function* watchActor(
       };
     }
   } finally {
-    await subscription.stop();
+    await feed.stop();
   }
 }

@@ -1,4 +1,3 @@
-import { EventEmitter, on } from 'node:events';
 import type { ActorRef } from '../actors/envelope.ts';
 import type { TurnCommitted } from '../actors/ports.ts';
 import { findOrder } from '../db/orderQueries.ts';
@@ -6,6 +5,7 @@ import { findSagasOfOrder } from '../db/sagaQueries.ts';
 import type { OrderStatus } from '../machines/order/orderEvents.ts';
 import type { SagaStep } from '../machines/orderSaga/orderSagaEvents.ts';
 import type { Context } from './context.ts';
+import { subscribeToTurns } from './liveTurns.ts';
 
 /**
  * `orders.track`: an order's status changes and its sagas' steps as they happen, starting from the current state.
@@ -31,23 +31,22 @@ export async function* trackOrder(
   orderId: string,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<TrackUpdate> {
-  const emitter = new EventEmitter();
   const refs: ActorRef[] = [{ type: 'order', id: orderId }, ...SAGAS.map((type) => ({ type, id: orderId }))];
-  const subscription = await ctx.deps.live.subscribe(refs, (event) => emitter.emit('turn', event));
+  // Subscribed before the current state is read: a turn committed meanwhile is queued, not lost.
+  const feed = await subscribeToTurns(ctx.deps.live, refs, signal);
   try {
     const sent = new Map<string, number>();
     for (const update of await currentState(ctx, orderId)) {
       sent.set(update.kind === 'order' ? 'order' : update.saga, update.version);
       yield update;
     }
-    for await (const [event] of on(emitter, 'turn', signal ? { signal } : {})) {
-      const turn = event as TurnCommitted;
+    for await (const turn of feed.turns) {
       if (turn.version <= (sent.get(turn.ref.type) ?? 0)) continue;
       sent.set(turn.ref.type, turn.version);
       yield fromTurn(turn);
     }
   } finally {
-    await subscription.stop();
+    await feed.stop();
   }
 }
 
