@@ -54,6 +54,11 @@ export const configSchema = z.object({
    * turns: 16 took the saga workload from 42 to 53 sagas/s at C=64 (ADR 0007).
    */
   ROUTER_PARTITION_CONCURRENCY: integer(16),
+  /**
+   * Consumer group members one node's router runs; each fetches on its own (bridge/kafka/eventRouter.ts). 2 took
+   * C=16 from 31 to 39 sagas/s (p50 510 -> 400 ms); 4 was no better, 8 worse (ADR 0007).
+   */
+  ROUTER_CONSUMERS: integer(2),
   /** While no runtime node answers (a restart, a handover), records are retried this long before being parked. */
   ROUTER_UNAVAILABLE_BUDGET_MS: z.coerce.number().int().min(0).default(300_000),
   /** How long a saga waits for an answer (a reservation, a payment) before it compensates. */

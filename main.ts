@@ -449,6 +449,7 @@ function createRouter(
     logger: parts.logger,
     requestTimeoutMs: config.COMMAND_TIMEOUT_MS,
     partitionsConsumedConcurrently: config.ROUTER_PARTITION_CONCURRENCY,
+    consumers: config.ROUTER_CONSUMERS,
     onOutcome: (record, outcome) => parts.metrics.routedRecords.inc({ topic: record.topic, outcome }),
     ...(parts.options.afterDelivered ? { afterDelivered: parts.options.afterDelivered } : {}),
   });

@@ -43,6 +43,11 @@ export interface EventRouterOptions {
   readonly logger: Logger;
   readonly requestTimeoutMs: number;
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Members this router runs in its consumer group. Each fetches on its own, so a record waits only for the batches
+   * of its member's partitions, not for every partition's (KafkaJS fetches again once a fetch's batches are done).
+   */
+  readonly consumers?: number;
   readonly onOutcome?: (record: ConsumedRecord, outcome: Outcome['kind']) => void;
   /** Publishes stand-in answers (a record on a base topic name). */
   readonly publish: (topic: string, records: Message[]) => Promise<void>;
@@ -77,12 +82,14 @@ export interface EventRouter {
 export function createEventRouter(options: EventRouterOptions): EventRouter {
   const { names, logger } = options;
   const routes = new Map(options.routes.map((route) => [route.topic, route]));
-  const consumer: Consumer = options.kafka.consumer({
-    groupId: options.groupId,
-    heartbeatInterval: 1000,
-    sessionTimeout: 10_000,
-    rebalanceTimeout: 20_000,
-  });
+  const consumers: Consumer[] = Array.from({ length: Math.max(1, options.consumers ?? 1) }, () =>
+    options.kafka.consumer({
+      groupId: options.groupId,
+      heartbeatInterval: 1000,
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 20_000,
+    }),
+  );
   const stopping = new AbortController();
   // Every record in flight listens for the stop (its retries and waits): many at once is expected, not a leak.
   setMaxListeners(0, stopping.signal);
@@ -93,7 +100,7 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
    * moves only past records that are done and have no unfinished record before them, so a crash or a rebalance
    * redelivers whatever was not finished, and the actors' idempotency absorbs what was.
    */
-  async function handleBatch(payload: EachBatchPayload): Promise<void> {
+  async function handleBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale } = payload;
     const base = names.base(batch.topic) ?? batch.topic;
     const records = batch.messages.map((message) => consumedRecord(base, batch.partition, message));
@@ -273,35 +280,38 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
 
   return {
     async start(startOptions) {
-      consumer.on(consumer.events.CRASH, ({ payload }) =>
-        logger.error(
-          { err: payload.error, groupId: payload.groupId, restart: payload.restart },
-          'event router consumer crashed',
-        ),
-      );
-      await consumer.connect();
-      const joined = new Promise<void>((resolve) => {
-        const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
-          remove();
-          resolve();
+      const joined = consumers.map(async (consumer) => {
+        consumer.on(consumer.events.CRASH, ({ payload }) =>
+          logger.error(
+            { err: payload.error, groupId: payload.groupId, restart: payload.restart },
+            'event router consumer crashed',
+          ),
+        );
+        await consumer.connect();
+        const joinedGroup = new Promise<void>((resolve) => {
+          const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+            remove();
+            resolve();
+          });
         });
-      });
-      await consumer.subscribe({ topics: [...routes.keys()].map(names.full), fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-        eachBatchAutoResolve: false,
-        eachBatch: handleBatch,
+        await consumer.subscribe({ topics: [...routes.keys()].map(names.full), fromBeginning: true });
+        await consumer.run({
+          autoCommit: false,
+          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+          eachBatchAutoResolve: false,
+          eachBatch: (payload) => handleBatch(consumer, payload),
+        });
+        await joinedGroup;
       });
       await withDeadline(
-        joined,
+        Promise.all(joined).then(() => undefined),
         startOptions?.joinTimeoutMs ?? 60_000,
         `router group ${options.groupId} did not join`,
       );
     },
     async stop() {
       stopping.abort();
-      await consumer.disconnect();
+      await Promise.all(consumers.map((consumer) => consumer.disconnect()));
     },
     async redeliver(record) {
       const outcome = await deliver(record);
