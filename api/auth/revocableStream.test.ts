@@ -1,6 +1,7 @@
 import { EventEmitter, on } from 'node:events';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/support/waitFor.ts';
 import { endWhenRevoked } from './revocableStream.ts';
 
 /** A stream fed by hand, which ends when its signal aborts (as a subscription's source does). */
@@ -33,7 +34,9 @@ describe('a stream that ends when its key is revoked', () => {
       }
     })();
     for (const value of [1, 2, 3]) {
-      await new Promise((resolve) => setTimeout(resolve, 15));
+      // Each event comes after at least one more timed check of the key, so checks and events interleave.
+      const before = checks;
+      await waitFor(() => checks > before, { timeoutMs: 2000, what: 'a check of the key' });
       fed.emitter.emit('value', value);
     }
     await reading;
@@ -45,15 +48,23 @@ describe('a stream that ends when its key is revoked', () => {
   it('ends with UNAUTHORIZED within one interval of the revocation, even with no event', async () => {
     const fed = handFed();
     let valid = true;
-    const stream = endWhenRevoked(fed.source, async () => valid, 20);
+    let checks = 0;
+    const stream = endWhenRevoked(
+      fed.source,
+      async () => {
+        checks += 1;
+        return valid;
+      },
+      20,
+    );
     const reading = (async () => {
       for await (const _ of stream) {
         // nothing arrives
       }
     })();
-    setTimeout(() => {
-      valid = false;
-    }, 30);
+    // Revoked once the stream has been checked and found valid.
+    await waitFor(() => checks > 0, { timeoutMs: 2000, what: 'a first check of the key' });
+    valid = false;
     const error = await reading.then(
       () => undefined,
       (e: unknown) => e,
@@ -61,15 +72,25 @@ describe('a stream that ends when its key is revoked', () => {
     expect(error).toBeInstanceOf(TRPCError);
     expect(error).toMatchObject({ code: 'UNAUTHORIZED', message: 'the API key has been revoked' });
     fed.abort.abort();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(fed.closed()).toBe(true);
+    await waitFor(() => fed.closed(), { timeoutMs: 2000, what: 'the source closed' });
   });
 
   it('keeps streaming when the key store does not answer', async () => {
     const fed = handFed();
-    const stream = endWhenRevoked(fed.source, () => Promise.reject(new Error('db down')), 5);
-    setTimeout(() => fed.emitter.emit('value', 7), 40);
-    const first = await stream.next();
+    let failedChecks = 0;
+    const stream = endWhenRevoked(
+      fed.source,
+      () => {
+        failedChecks += 1;
+        return Promise.reject(new Error('db down'));
+      },
+      5,
+    );
+    const next = stream.next();
+    // The event comes only after the key store has failed to answer twice: the stream outlived both.
+    await waitFor(() => failedChecks >= 2, { timeoutMs: 2000, what: 'two failed checks' });
+    fed.emitter.emit('value', 7);
+    const first = await next;
     expect(first).toEqual({ done: false, value: 7 });
     await stream.return();
   });
