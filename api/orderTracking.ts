@@ -1,6 +1,6 @@
 import type { ActorRef } from '../actors/envelope.ts';
 import type { TurnCommitted } from '../actors/ports.ts';
-import { findOrder } from '../db/orderQueries.ts';
+import type { OrderView } from '../db/orderQueries.ts';
 import { findSagasOfOrder } from '../db/sagaQueries.ts';
 import type { OrderStatus } from '../machines/order/orderEvents.ts';
 import type { SagaStep } from '../machines/orderSaga/orderSagaEvents.ts';
@@ -26,17 +26,22 @@ export type TrackUpdate =
 
 const SAGAS = ['orderSaga', 'cancellationSaga'] as const;
 
+/**
+ * `readOrder` reads the order as the caller may see it and throws (NOT_FOUND) when it may not: it is read once,
+ * after subscribing, and is both the access check and the first update.
+ */
 export async function* trackOrder(
   ctx: Context,
   orderId: string,
   signal: AbortSignal | undefined,
+  readOrder: () => Promise<OrderView>,
 ): AsyncGenerator<TrackUpdate> {
   const refs: ActorRef[] = [{ type: 'order', id: orderId }, ...SAGAS.map((type) => ({ type, id: orderId }))];
   // Subscribed before the current state is read: a turn committed meanwhile is queued, not lost.
   const feed = await subscribeToTurns(ctx.deps.live, refs, signal);
   try {
     const sent = new Map<string, number>();
-    for (const update of await currentState(ctx, orderId)) {
+    for (const update of await currentState(ctx, await readOrder())) {
       sent.set(update.kind === 'order' ? 'order' : update.saga, update.version);
       yield update;
     }
@@ -50,10 +55,7 @@ export async function* trackOrder(
   }
 }
 
-async function currentState(ctx: Context, orderId: string): Promise<TrackUpdate[]> {
-  const em = ctx.deps.orm.em.fork();
-  const order = await findOrder(em, orderId);
-  if (!order) return [];
+async function currentState(ctx: Context, order: OrderView): Promise<TrackUpdate[]> {
   const last = order.statusHistory.at(-1);
   const updates: TrackUpdate[] = [
     {
@@ -64,7 +66,7 @@ async function currentState(ctx: Context, orderId: string): Promise<TrackUpdate[
       at: order.updatedAt,
     },
   ];
-  for (const saga of await findSagasOfOrder(em, orderId)) {
+  for (const saga of await findSagasOfOrder(ctx.deps.orm.em.fork(), order.id)) {
     const lastStep = saga.steps.at(-1) as SagaStep | undefined;
     updates.push({
       kind: 'saga',

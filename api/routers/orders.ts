@@ -125,8 +125,7 @@ export const ordersRouter = router({
 
   /** Streams (SSE) the order's status changes and saga steps, from the current state on. */
   track: publicProcedure.input(orderIdInput).subscription(async function* ({ ctx, input, signal }) {
-    await readOrder(ctx, input.id);
-    yield* trackOrder(ctx, input.id, signal);
+    yield* trackOrder(ctx, input.id, signal, () => readOrder(ctx, input.id));
   }),
 
   items: publicProcedure.input(orderIdInput).query(async ({ ctx, input }) => {
