@@ -11,7 +11,7 @@ import { scrapeMetrics } from '../metricsScrape.ts';
 import { sumOf } from '../prometheus.ts';
 import { summarize } from '../stats.ts';
 import { confirmedOrders, freshSkus } from './benchSkus.ts';
-import { restockRoundTrips, restockThroughApi } from './commandLoad.ts';
+import { restockEachOnce, restockThroughApi } from './commandLoad.ts';
 import type { MicroBenchmark } from './microContext.ts';
 import type { MicroLine } from './microResult.ts';
 
@@ -27,12 +27,7 @@ export const activation: MicroBenchmark = {
     'loadActor from Redis (cache) vs PostgreSQL (store): 100 inventory items and 50 orders, 3 rounds',
   async run({ client, config, url, declineAboveCents, progress }) {
     const skus = await freshSkus(client, 'activation', 100);
-    await restockRoundTrips(restockThroughApi(client), {
-      label: 'cache fill',
-      skus,
-      count: skus.length,
-      inFlight: 16,
-    });
+    await restockEachOnce(restockThroughApi(client), skus, 'cache fill');
     const orderIds = await confirmedOrders(client, skus, declineAboveCents, 50);
     const refs: ActorRef[] = [
       ...skus.map((id) => ({ type: 'inventoryItem', id })),

@@ -1,5 +1,5 @@
 import { freshSkus } from './benchSkus.ts';
-import { restockRoundTrips, restockThroughApi } from './commandLoad.ts';
+import { restockEachOnce, restockRoundTrips, restockThroughApi } from './commandLoad.ts';
 import type { MicroBenchmark } from './microContext.ts';
 
 /**
@@ -11,21 +11,17 @@ export const hotActor: MicroBenchmark = {
   description: 'turns/s of one actor vs 100 actors, 64 commands in flight',
   async run({ client, progress }) {
     const skus = await freshSkus(client, 'hot', 100);
-    await restockRoundTrips(restockThroughApi(client), {
-      label: 'warm-up',
-      skus,
-      count: skus.length,
-      inFlight: 16,
-    });
+    const restock = restockThroughApi(client);
+    await restockEachOnce(restock, skus);
     progress.start('hot-actor', 2);
-    const hot = await restockRoundTrips(restockThroughApi(client), {
+    const hot = await restockRoundTrips(restock, {
       label: 'one actor',
       skus: skus.slice(0, 1),
       count: 1_500,
       inFlight: 64,
     });
     progress.increment();
-    const spread = await restockRoundTrips(restockThroughApi(client), {
+    const spread = await restockRoundTrips(restock, {
       label: '100 actors',
       skus,
       count: 3_000,

@@ -2,7 +2,7 @@ import { connect } from '@nats-io/transport-node';
 import { silentLogger } from '../../actors/ports.ts';
 import { createNatsTransport } from '../../bridge/nats/natsTransport.ts';
 import { freshSkus } from './benchSkus.ts';
-import { restockOverNats, restockRoundTrips, restockThroughApi } from './commandLoad.ts';
+import { restockEachOnce, restockOverNats, restockRoundTrips, restockThroughApi } from './commandLoad.ts';
 import type { MicroBenchmark } from './microContext.ts';
 
 /**
@@ -18,7 +18,7 @@ export const roundTrip: MicroBenchmark = {
     const skus = await freshSkus(client, 'roundtrip', 100);
     const api = restockThroughApi(client);
     // Every actor once first, so the measured calls find them live (activation is micro-benchmark 2).
-    await restockRoundTrips(api, { label: 'warm-up', skus, count: skus.length, inFlight: 16 });
+    await restockEachOnce(api, skus);
     const nats = await connect({ servers: config.NATS_URL, name: 'trackops-bench' });
     try {
       const overNats = restockOverNats(
