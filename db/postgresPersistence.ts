@@ -92,7 +92,8 @@ const TRANSIENT_FAILURES = [ConnectionException, DeadlockException, LockWaitTime
 function translateDriverError(error: unknown, turn: Turn): unknown {
   const { ref, message } = turn;
   if (!(error instanceof DriverException)) return error;
-  if (error.sqlState === STALE_WRITER_SQLSTATE || error.code === STALE_WRITER_SQLSTATE) {
+  // The driver's SQLSTATE travels in `code` (MikroORM copies the pg error's fields).
+  if (error.code === STALE_WRITER_SQLSTATE) {
     return StaleWriterError.of(ref, turn.expectedVersion);
   }
   if (error instanceof UniqueConstraintViolationException && error.message.includes(PROCESSED_KEY)) {
