@@ -1,6 +1,7 @@
+import pTimeout from 'p-timeout';
 import { type ActorRef, formatRef } from './envelope.ts';
 import { NotOwnerError, TransportTimeoutError, toTrackOpsError } from './errors.ts';
-import type { DeliveryHandler, DeliveryResult, Served, TransportPort } from './ports.ts';
+import type { DeliveryHandler, Served, TransportPort } from './ports.ts';
 import { shardOf } from './shards.ts';
 
 /**
@@ -44,7 +45,16 @@ export function preferLocalDelivery(
       if (handler === undefined) return network.request(ref, envelope, requestOptions);
       const timeoutMs = requestOptions?.timeoutMs ?? options.defaultTimeoutMs;
       try {
-        return await withinTimeout(handler(ref, envelope), ref, timeoutMs);
+        // Like a request over the network: the caller stops waiting after the timeout; the turn runs to its end.
+        return await pTimeout(handler(ref, envelope), {
+          milliseconds: timeoutMs,
+          fallback: () => {
+            throw new TransportTimeoutError(`${formatRef(ref)} did not answer within ${timeoutMs} ms`, {
+              ref,
+              timeoutMs,
+            });
+          },
+        });
       } catch (error) {
         if (error instanceof NotOwnerError) return network.request(ref, envelope, requestOptions);
         // The network transport turns any failure into a TrackOps error on the way back; so does this path.
@@ -62,26 +72,4 @@ function stopping(served: Served, stopLocal: () => void): Served {
       await served.stop();
     },
   };
-}
-
-/** Like a request over the network: the caller stops waiting after `timeoutMs`; the turn itself runs to its end. */
-function withinTimeout(
-  turn: Promise<DeliveryResult>,
-  ref: ActorRef,
-  timeoutMs: number,
-): Promise<DeliveryResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new TransportTimeoutError(`${formatRef(ref)} did not answer within ${timeoutMs} ms`, {
-            ref,
-            timeoutMs,
-          }),
-        ),
-      timeoutMs,
-    );
-  });
-  return Promise.race([turn, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,3 +1,4 @@
+import pTimeout from 'p-timeout';
 import type { ApiDependencies } from './context.ts';
 import { type RateLimitReadiness, rateLimitReadiness } from './rateLimit/rateLimitReadiness.ts';
 
@@ -33,7 +34,7 @@ export async function checkReadiness(
     Object.entries(checks).map(async ([name, check]) => {
       const started = performance.now();
       try {
-        await withTimeout(check(), timeoutMs);
+        await pTimeout(check(), { milliseconds: timeoutMs, message: `no answer within ${timeoutMs} ms` });
         return [name, { ok: true, latencyMs: Math.round(performance.now() - started) }] as const;
       } catch (error) {
         return [
@@ -44,12 +45,4 @@ export async function checkReadiness(
     }),
   );
   return { ready: results.every(([, result]) => result.ok), checks: Object.fromEntries(results) };
-}
-
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

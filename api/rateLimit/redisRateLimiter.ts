@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import pTimeout from 'p-timeout';
 import type { Logger } from '../../actors/ports.ts';
 import type { Role } from '../auth/roles.ts';
 import { defineGcra, type GcraLimit, gcraLimit } from './gcra.ts';
@@ -156,20 +157,12 @@ function createDegradedLog(failMode: RateLimitFailMode, logger: Logger | undefin
   };
 }
 
-async function pingWithin(redis: Redis, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
+function pingWithin(redis: Redis, timeoutMs: number): Promise<boolean> {
   const ping = redis.ping().then(
     (reply) => reply === 'PONG',
     () => false,
   );
-  try {
-    return await Promise.race([ping, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return pTimeout(ping, { milliseconds: timeoutMs, fallback: () => false });
 }
 
 function waitUntilReady(redis: Redis, timeoutMs: number): Promise<boolean> {

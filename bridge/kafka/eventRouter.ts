@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, Message } from 'kafkajs';
 import pRetry, { AbortError } from 'p-retry';
+import pTimeout from 'p-timeout';
 import { formatRef, HEADERS } from '../../actors/envelope.ts';
 import { type TrackOpsError, toTrackOpsError } from '../../actors/errors.ts';
 import type { DeliveryResult, Logger, TransportPort } from '../../actors/ports.ts';
@@ -303,11 +304,11 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
         });
         await joinedGroup;
       });
-      await withDeadline(
-        Promise.all(joined).then(() => undefined),
-        startOptions?.joinTimeoutMs ?? 60_000,
-        `router group ${options.groupId} did not join`,
-      );
+      const joinTimeoutMs = startOptions?.joinTimeoutMs ?? 60_000;
+      await pTimeout(Promise.all(joined), {
+        milliseconds: joinTimeoutMs,
+        message: `router group ${options.groupId} did not join within ${joinTimeoutMs} ms`,
+      });
     },
     async stop() {
       stopping.abort();
@@ -327,12 +328,4 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       return delivery;
     },
   };
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,6 @@
 import { connect as connectTcp } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import pTimeout from 'p-timeout';
 import { errorMessage, PROBE_TIMEOUT_MS, type Service } from './service.ts';
 
 const STOP_DEADLINE_MS = 15_000;
@@ -8,23 +9,14 @@ const POLL_INTERVAL_MS = 250;
 /** undefined when the service answers; otherwise why it did not, for the error messages. */
 export async function probeFailure(service: Service): Promise<string | undefined> {
   try {
-    await withDeadline(service.probe(), PROBE_TIMEOUT_MS * 2);
+    // The clients' own timeouts cover connecting; this covers a server that accepts and then never replies.
+    await pTimeout(service.probe(), {
+      milliseconds: PROBE_TIMEOUT_MS * 2,
+      message: `no reply within ${(PROBE_TIMEOUT_MS * 2) / 1000} s`,
+    });
     return undefined;
   } catch (error) {
     return errorMessage(error);
-  }
-}
-
-/** The clients' own timeouts cover connecting; this covers a server that accepts and then never replies. */
-async function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no reply within ${timeoutMs / 1000} s`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
