@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server';
+import pTimeout from 'p-timeout';
 
 /**
  * A subscription (SSE) outlives the call that opened it, so its key is checked again while it streams: every
@@ -45,14 +46,10 @@ export async function* endWhenRevoked<T>(
 
 const TIMED_OUT = Symbol('timed out');
 
-async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms));
+/** A check that is already due waits 1 ms (p-timeout takes only positive times). */
+function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  return pTimeout<T | typeof TIMED_OUT>(promise, {
+    milliseconds: Math.max(0, ms),
+    fallback: () => TIMED_OUT,
   });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
