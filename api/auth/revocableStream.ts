@@ -49,7 +49,7 @@ const TIMED_OUT = Symbol('timed out');
 /** A check that is already due waits 1 ms (p-timeout takes only positive times). */
 function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   return pTimeout<T | typeof TIMED_OUT>(promise, {
-    milliseconds: Math.max(0, ms),
+    milliseconds: Math.max(1, ms),
     fallback: () => TIMED_OUT,
   });
 }
