@@ -47,7 +47,7 @@ export function preferLocalDelivery(
       try {
         // Like a request over the network: the caller stops waiting after the timeout; the turn runs to its end.
         return await pTimeout(handler(ref, envelope), {
-          milliseconds: timeoutMs,
+          milliseconds: Math.max(1, timeoutMs),
           fallback: () => {
             throw new TransportTimeoutError(`${formatRef(ref)} did not answer within ${timeoutMs} ms`, {
               ref,
