@@ -59,6 +59,12 @@ export const configSchema = z.object({
    * C=16 from 31 to 39 sagas/s (p50 510 -> 400 ms); 4 was no better, 8 worse (ADR 0007).
    */
   ROUTER_CONSUMERS: integer(2),
+  /**
+   * Group commit (db/groupCommit.ts): turn statements one node runs at once; turns that become ready meanwhile are
+   * committed together in the next one. TURN_COMMIT_BATCH caps the turns of one statement.
+   */
+  TURN_COMMIT_CONCURRENCY: integer(2),
+  TURN_COMMIT_BATCH: integer(64),
   /** While no runtime node answers (a restart, a handover), records are retried this long before being parked. */
   ROUTER_UNAVAILABLE_BUDGET_MS: z.coerce.number().int().min(0).default(300_000),
   /** How long a saga waits for an answer (a reservation, a payment) before it compensates. */

@@ -113,7 +113,14 @@ async function assemble(
   };
   const system = createActorSystem({
     registry: createRegistry(registrySettings(config)),
-    persistence: createPostgresPersistence({ orm, projections: projectionWriters, nodeId: config.NODE_ID }),
+    persistence: createPostgresPersistence({
+      orm,
+      projections: projectionWriters,
+      nodeId: config.NODE_ID,
+      commitConcurrency: config.TURN_COMMIT_CONCURRENCY,
+      commitBatch: config.TURN_COMMIT_BATCH,
+      onCommitBatch: (turns) => metrics.turnCommitBatchSize.observe(turns),
+    }),
     cache: createRedisSnapshotCache(redis),
     logger,
     idleMs: config.ACTOR_IDLE_MS,

@@ -47,6 +47,12 @@ export function createMetrics(nodeId: string) {
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
       registers: [registry],
     }),
+    turnCommitBatchSize: new Histogram({
+      name: 'trackops_turn_commit_batch_turns',
+      help: 'Turns per commit statement (group commit: turns of different actors ready at once share one)',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers: [registry],
+    }),
     routedRecords: new Counter({
       name: 'trackops_router_records_total',
       help: 'Kafka records handled by the event router, by topic and outcome (persisted, dead_lettered)',

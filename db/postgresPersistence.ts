@@ -10,28 +10,58 @@ import { formatRef } from '../actors/envelope.ts';
 import { DuplicateMessageError, InternalError, StaleWriterError } from '../actors/errors.ts';
 import type { PersistedSnapshot, PersistencePort, StoredActor, Turn } from '../actors/ports.ts';
 import { ProcessedMessage } from './entities/ProcessedMessage.ts';
+import { createGroupCommit } from './groupCommit.ts';
 import { createPooledQuery } from './pooledQuery.ts';
 import type { ProjectionWriters } from './projections/projectionWriters.ts';
-import { buildTurnStatement, createTableCatalog, STALE_WRITER_SQLSTATE } from './turnStatement.ts';
+import {
+  buildTurnsStatement,
+  createTableCatalog,
+  STALE_WRITER_SQLSTATE,
+  type TurnToCommit,
+} from './turnStatement.ts';
 
 /**
- * PersistencePort over PostgreSQL: each turn is one atomic statement (db/turnStatement.ts: version-checked state,
- * processed id, outbox rows, timers, read model, journal entry, wake-ups). Driver errors are translated here, so the core sees only TrackOps errors.
+ * PersistencePort over PostgreSQL: turns are committed as atomic statements (db/turnStatement.ts: version-checked
+ * state, processed id, outbox rows, timers, read model, journal entry, wake-ups), several actors' turns together
+ * when they are ready at once (db/groupCommit.ts). Driver errors are translated here, so the core sees only
+ * TrackOps errors.
  */
 export interface PostgresPersistenceOptions {
   readonly orm: MikroORM;
   readonly projections: ProjectionWriters;
   /** Recorded in each journal entry: the node that applied the turn. */
   readonly nodeId: string;
+  /** Group commit: statements in flight at once (default 2) and turns per statement (default 64). */
+  readonly commitConcurrency?: number;
+  readonly commitBatch?: number;
+  /** Told the number of turns of each statement. */
+  readonly onCommitBatch?: (turns: number) => void;
 }
 
 export function createPostgresPersistence({
   orm,
   projections,
   nodeId,
+  commitConcurrency = 2,
+  commitBatch = 64,
+  onCommitBatch,
 }: PostgresPersistenceOptions): PersistencePort {
   const tableOf = createTableCatalog(orm.getMetadata());
   const query = createPooledQuery(orm);
+  const commit = createGroupCommit<TurnToCommit>({
+    maxInFlight: commitConcurrency,
+    maxBatch: commitBatch,
+    ...(onCommitBatch === undefined ? {} : { onBatch: onCommitBatch }),
+    async commit(batch) {
+      const statement = buildTurnsStatement(batch, nodeId, tableOf);
+      try {
+        await query(statement.text, statement.values);
+      } catch (error) {
+        // Only a turn committed alone learns why: a batch's failure makes the group commit retry them one by one.
+        throw batch.length === 1 ? translateDriverError(error, (batch[0] as TurnToCommit).turn) : error;
+      }
+    },
+  });
   return {
     async load(ref) {
       const [row] = await query<StoredActorRow>(
@@ -50,12 +80,7 @@ export function createPostgresPersistence({
       // Computed before anything is sent: a projection that cannot map the state fails the turn with nothing written.
       const readModel = projections[turn.ref.type]?.(turn);
       const durationMs = timing === undefined ? 0 : performance.now() - timing.startedAt;
-      const statement = buildTurnStatement(turn, readModel, { nodeId, durationMs }, tableOf);
-      try {
-        await query(statement.text, statement.values);
-      } catch (error) {
-        throw translateDriverError(error, turn);
-      }
+      await commit({ turn, readModel, durationMs });
     },
   };
 }

@@ -2,16 +2,20 @@ import type { EntityMetadata, MetadataStorage } from '@mikro-orm/core';
 import type { Turn } from '../actors/ports.ts';
 import { describeStateValue } from '../actors/stateValue.ts';
 import { OUTBOX_CHANNEL } from './outboxStore.ts';
-import type { ReadModelWrites, RowTrim, RowUpsert } from './projections/projectionWriters.ts';
+import type { ReadModelWrites, RowTrim } from './projections/projectionWriters.ts';
 import { TIMER_CHANNEL } from './timerChannel.ts';
 
 /**
- * A whole turn as ONE parameterised SQL statement: data-modifying CTEs record the processed message id (first, as
- * a transaction would, so a paused writer waits on that key, not on the actor's row), write the actor's state at the
- * expected version (the fence), then its outbox rows, timers, read model and journal entry, and notify the relay.
- * A single statement is atomic on its own, so a turn costs one round trip instead of a transaction's dozen, and no
- * ORM unit of work. A duplicate message id fails the statement on its primary key; a state write that found no row
- * at the expected version fails it in `trackops_fence` (SQLSTATE TKSTL, migration turn_fence), so nothing is kept.
+ * Turns of one or more actors as ONE parameterised SQL statement (group commit: a batch shares one round trip and
+ * one commit). Data-modifying CTEs record the processed message ids (first, as a transaction would, so a paused
+ * writer waits on those keys, not on the actors' rows), write each actor's state at its expected version (the
+ * fence), then the outbox rows, timers, read model and journal entries, and notify the relay and the timer service.
+ * A single statement is atomic on its own: no BEGIN/COMMIT, no ORM unit of work. A duplicate message id fails the
+ * statement on its primary key; when fewer states were written than there are turns, `trackops_fence` (SQLSTATE
+ * TKSTL, migration turn_fence) fails it, so nothing of any turn in it is kept. The caller (db/groupCommit.ts) then
+ * commits the turns one by one to learn which one was refused.
+ * Every turn's data travels in jsonb parameters, so the text depends only on which read-model tables the batch
+ * touches: a handful of named prepared statements.
  */
 /** The SQLSTATE `trackops_fence` raises when the state was not at the expected version. */
 export const STALE_WRITER_SQLSTATE = 'TKSTL';
@@ -21,8 +25,11 @@ export interface TurnStatement {
   readonly values: unknown[];
 }
 
-export interface JournalEntry {
-  readonly nodeId: string;
+/** One turn with what the statement writes besides it. */
+export interface TurnToCommit {
+  readonly turn: Turn;
+  readonly readModel: ReadModelWrites | undefined;
+  /** How long the turn took before its commit, for the journal. */
   readonly durationMs: number;
 }
 
@@ -60,11 +67,10 @@ function shapeOf(meta: EntityMetadata): TableShape {
   return { table: meta.tableName, columns, primaryKey };
 }
 
-/** Builds the statement; `$n` parameters only, nothing from the turn is spliced into the text. */
-export function buildTurnStatement(
-  turn: Turn,
-  readModel: ReadModelWrites | undefined,
-  journal: JournalEntry,
+/** Builds the statement; `$n` parameters only, nothing from a turn is spliced into the text. */
+export function buildTurnsStatement(
+  batch: readonly TurnToCommit[],
+  nodeId: string,
   tableOf: (entityName: string) => TableShape,
 ): TurnStatement {
   const values: unknown[] = [];
@@ -72,40 +78,28 @@ export function buildTurnStatement(
     values.push(value);
     return `$${values.length}::${cast}`;
   };
-  const { ref } = turn;
-  const type = param(ref.type, 'text');
-  const id = param(ref.id, 'text');
-  // Serialised once: the state row and the journal entry read the same parameter.
-  const snapshot = param(JSON.stringify(turn.snapshot), 'jsonb');
-  const status = describeStateValue(turn.snapshot.value);
-  const stateValues = [
-    param(turn.machineId, 'text'),
-    param(turn.machineVersion, 'text'),
-    param(turn.version, 'bigint'),
-    snapshot,
-    param(status, 'text'),
-  ];
-  const ctes: string[] = [];
-  const fenced = 'exists (select 1 from fenced)';
-
-  ctes.push(
-    `processed as (insert into processed_messages (actor_type, actor_id, message_id)
-       values (${type}, ${id}, ${param(turn.message.id, 'text')}) returning 1)`,
-  );
-  ctes.push(
-    turn.expectedVersion === 0
-      ? `fenced as (insert into actor_state (actor_type, actor_id, machine_id, machine_version, version, snapshot, status)
-           select ${type}, ${id}, ${stateValues.join(', ')} where exists (select 1 from processed)
-           on conflict (actor_type, actor_id) do nothing returning 1)`
-      : `fenced as (update actor_state
-           set (machine_id, machine_version, version, snapshot, status, updated_at) = (${stateValues.join(', ')}, now())
-           where actor_type = ${type} and actor_id = ${id} and version = ${param(turn.expectedVersion, 'bigint')}
-             and exists (select 1 from processed)
-           returning 1)`,
-  );
-
-  if (turn.outbox.length > 0) {
-    const rows = turn.outbox.map(({ aggregateType, aggregateId, envelope }) => ({
+  const json = (rows: readonly object[]): string => param(JSON.stringify(rows), 'jsonb');
+  const turns = batch.map(({ turn, durationMs }) => ({
+    actor_type: turn.ref.type,
+    actor_id: turn.ref.id,
+    message_id: turn.message.id,
+    machine_id: turn.machineId,
+    machine_version: turn.machineVersion,
+    expected_version: turn.expectedVersion,
+    version: turn.version,
+    // Serialised once, inside this parameter: the state row and the journal entry read the same value.
+    snapshot: turn.snapshot,
+    status: describeStateValue(turn.snapshot.value),
+    message_type: turn.message.type,
+    correlation_id: turn.message.correlationId,
+    causation_id: turn.message.causationId ?? null,
+    sent_by: turn.message.sentBy ?? null,
+    state_before: turn.stateBefore === undefined ? null : describeStateValue(turn.stateBefore),
+    emitted: turn.outbox.map((event) => event.envelope.type),
+    duration_ms: durationMs,
+  }));
+  const outbox = batch.flatMap(({ turn }) =>
+    turn.outbox.map(({ aggregateType, aggregateId, envelope }) => ({
       id: envelope.id,
       aggregatetype: aggregateType,
       aggregateid: aggregateId,
@@ -117,130 +111,150 @@ export function buildTurnStatement(
         schemaVersion: envelope.schemaVersion,
         occurredAt: envelope.occurredAt,
       },
-    }));
-    // `with ordinality ... order by` keeps the emitted order in the publish sequence.
-    ctes.push(
-      `outbox as (insert into outbox_events (id, aggregatetype, aggregateid, type, payload, headers)
-         select r.id, r.aggregatetype, r.aggregateid, r.type, r.payload, r.headers
-           from jsonb_populate_recordset(null::outbox_events, ${param(JSON.stringify(rows), 'jsonb')})
-             with ordinality as r
-          where ${fenced} order by r.ordinality)`,
-    );
-  }
-
-  const { cancel, set } = turn.timers;
+    })),
+  );
   // A timer set again is replaced by the upsert; deleting it in the same statement would touch its row twice.
-  const cancelled = cancel.filter((timerId) => !set.some((timer) => timer.timerId === timerId));
-  if (cancelled.length > 0) {
-    ctes.push(
-      `timers_cancelled as (delete from actor_timers
-         where actor_type = ${type} and actor_id = ${id} and timer_id = any(${param(cancelled, 'text[]')}) and ${fenced})`,
-    );
-  }
-  if (set.length > 0) {
-    const rows = set.map((timer) => ({
+  const timersCancelled = batch.flatMap(({ turn: { ref, timers } }) =>
+    timers.cancel
+      .filter((timerId) => !timers.set.some((timer) => timer.timerId === timerId))
+      .map((timerId) => ({ actor_type: ref.type, actor_id: ref.id, timer_id: timerId })),
+  );
+  const timersSet = batch.flatMap(({ turn: { ref, timers } }) =>
+    timers.set.map((timer) => ({
+      actor_type: ref.type,
+      actor_id: ref.id,
       timer_id: timer.timerId,
       event_type: timer.eventType,
       due_at: timer.dueAt,
       message_id: timer.messageId,
-    }));
-    ctes.push(
-      `timers_set as (insert into actor_timers (actor_type, actor_id, timer_id, event_type, due_at, message_id)
-         select ${type}, ${id}, r.timer_id, r.event_type, r.due_at, r.message_id
-           from jsonb_populate_recordset(null::actor_timers, ${param(JSON.stringify(rows), 'jsonb')}) as r
-          where ${fenced}
-         on conflict (actor_type, actor_id, timer_id) do update
-           set event_type = excluded.event_type, due_at = excluded.due_at, message_id = excluded.message_id,
-               claimed_until = null, attempts = 0, last_error = null)`,
-    );
-  }
-
-  readModel?.upserts.forEach((upsert, index) => {
-    if (upsert.rows.length > 0) ctes.push(upsertCte(`read_model_${index}`, upsert, tableOf, param, fenced));
-  });
-  readModel?.trims.forEach((trim, index) => {
-    ctes.push(trimCte(`read_model_trim_${index}`, trim, tableOf, param, fenced));
-  });
-
-  const { message } = turn;
-  ctes.push(
-    `journal as (insert into actor_journal (actor_type, actor_id, version, message_id, message_type, correlation_id,
-         causation_id, sent_by, state_before, state_after, snapshot, emitted, node_id, duration_ms)
-       select ${type}, ${id}, ${[
-         param(turn.version, 'integer'),
-         param(message.id, 'text'),
-         param(message.type, 'text'),
-         param(message.correlationId, 'text'),
-         param(message.causationId ?? null, 'text'),
-         param(message.sentBy ?? null, 'text'),
-         param(turn.stateBefore === undefined ? null : describeStateValue(turn.stateBefore), 'text'),
-         param(status, 'text'),
-         snapshot,
-         param(
-           turn.outbox.map((event) => event.envelope.type),
-           'text[]',
-         ),
-         param(journal.nodeId, 'text'),
-         param(journal.durationMs, 'float8'),
-       ].join(', ')}
-       where ${fenced})`,
+    })),
   );
 
-  // NOTIFY is delivered only if the statement commits, so the relay and the timer service wake exactly when needed.
-  const notices = [
-    ...(turn.outbox.length > 0 ? [`(select pg_notify('${OUTBOX_CHANNEL}', '') from fenced) is null`] : []),
-    ...(set.length > 0 ? [`(select pg_notify('${TIMER_CHANNEL}', '') from fenced) is null`] : []),
+  const ctes = [
+    `turns as (select * from jsonb_to_recordset(${json(turns)}) as t(actor_type text, actor_id text,
+       message_id text, machine_id text, machine_version text, expected_version bigint, version bigint,
+       snapshot jsonb, status text, message_type text, correlation_id text, causation_id text, sent_by text,
+       state_before text, emitted text[], duration_ms float8))`,
+    `processed as (insert into processed_messages (actor_type, actor_id, message_id)
+       select actor_type, actor_id, message_id from turns returning 1)`,
+    `created as (insert into actor_state (actor_type, actor_id, machine_id, machine_version, version, snapshot, status)
+       select actor_type, actor_id, machine_id, machine_version, version, snapshot, status from turns
+        where expected_version = 0 and exists (select 1 from processed)
+       on conflict (actor_type, actor_id) do nothing returning 1)`,
+    `updated as (update actor_state s
+       set (machine_id, machine_version, version, snapshot, status, updated_at) =
+           (t.machine_id, t.machine_version, t.version, t.snapshot, t.status, now())
+       from turns t
+       where s.actor_type = t.actor_type and s.actor_id = t.actor_id and s.version = t.expected_version
+         and t.expected_version > 0 and exists (select 1 from processed)
+       returning 1)`,
+    // `with ordinality ... order by` keeps the emitted order in the publish sequence.
+    `outbox as (insert into outbox_events (id, aggregatetype, aggregateid, type, payload, headers)
+       select r.id, r.aggregatetype, r.aggregateid, r.type, r.payload, r.headers
+         from jsonb_populate_recordset(null::outbox_events, ${json(outbox)}) with ordinality as r
+        order by r.ordinality
+       returning 1)`,
+    `timers_cancelled as (delete from actor_timers a
+       using jsonb_populate_recordset(null::actor_timers, ${json(timersCancelled)}) as c
+       where a.actor_type = c.actor_type and a.actor_id = c.actor_id and a.timer_id = c.timer_id)`,
+    `timers_set as (insert into actor_timers (actor_type, actor_id, timer_id, event_type, due_at, message_id)
+       select r.actor_type, r.actor_id, r.timer_id, r.event_type, r.due_at, r.message_id
+         from jsonb_populate_recordset(null::actor_timers, ${json(timersSet)}) as r
+       on conflict (actor_type, actor_id, timer_id) do update
+         set event_type = excluded.event_type, due_at = excluded.due_at, message_id = excluded.message_id,
+             claimed_until = null, attempts = 0, last_error = null
+       returning 1)`,
+    `journal as (insert into actor_journal (actor_type, actor_id, version, message_id, message_type, correlation_id,
+         causation_id, sent_by, state_before, state_after, snapshot, emitted, node_id, duration_ms)
+       select actor_type, actor_id, version, message_id, message_type, correlation_id, causation_id, sent_by,
+              state_before, status, snapshot, emitted, ${param(nodeId, 'text')}, duration_ms
+         from turns)`,
+    ...readModelCtes(batch, tableOf, json),
   ];
+  // NOTIFY is delivered only if the statement commits, so the relay and the timer service wake exactly when needed.
   const select = [
-    'trackops_fence((select count(*) from fenced)) as applied',
-    ...notices.map((notice, index) => `${notice} as notified_${index}`),
+    `trackops_fence(((select count(*) from created) + (select count(*) from updated) = ${param(batch.length, 'bigint')})::int) as applied`,
+    `(select pg_notify('${OUTBOX_CHANNEL}', '') where exists (select 1 from outbox)) is null as outbox_notified`,
+    `(select pg_notify('${TIMER_CHANNEL}', '') where exists (select 1 from timers_set)) is null as timers_notified`,
   ];
   return { text: `with ${ctes.join(',\n')}\nselect ${select.join(', ')}`, values };
 }
 
-type Param = (value: unknown, cast: string) => string;
-
-function upsertCte(
-  name: string,
-  { entity, rows }: RowUpsert,
+/**
+ * The batch's read-model writes, one upsert per table and one delete per kind of trim, in table order so that the
+ * same mix of actor types always yields the same text.
+ */
+function readModelCtes(
+  batch: readonly TurnToCommit[],
   tableOf: (entityName: string) => TableShape,
-  param: Param,
-  fenced: string,
-): string {
-  const { table, columns, primaryKey } = tableOf(entity.meta.className);
-  const records = rows.map((row) => {
-    const record: Record<string, unknown> = {};
-    for (const { property, column } of columns) record[column] = (row as Record<string, unknown>)[property];
-    return record;
-  });
+  json: (rows: readonly object[]) => string,
+): string[] {
+  const upserts = new Map<string, { shape: TableShape; records: Record<string, unknown>[] }>();
+  const trims = new Map<string, { shape: TableShape; trim: RowTrim; records: Record<string, unknown>[] }>();
+  for (const { readModel } of batch) {
+    for (const { entity, rows } of readModel?.upserts ?? []) {
+      const shape = tableOf(entity.meta.className);
+      const upsert = upserts.get(shape.table) ?? { shape, records: [] };
+      upserts.set(shape.table, upsert);
+      for (const row of rows) upsert.records.push(recordOf(shape, row as Record<string, unknown>));
+    }
+    for (const trim of readModel?.trims ?? []) {
+      const shape = tableOf(trim.entity.meta.className);
+      const kind = `${shape.table}:${Object.keys(trim.match).join(',')}:${trim.above.property}`;
+      const group = trims.get(kind) ?? { shape, trim, records: [] };
+      trims.set(kind, group);
+      group.records.push({ ...trim.match, [TRIM_ABOVE]: trim.above.value });
+    }
+  }
+  const byKey = <T>(map: Map<string, T>) =>
+    [...map].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, value]) => value);
+  return [
+    ...byKey(upserts)
+      .filter(({ records }) => records.length > 0)
+      .map(({ shape, records }, index) => upsertCte(`read_model_${index}`, shape, json(records))),
+    ...byKey(trims).map(({ shape, trim, records }, index) =>
+      trimCte(`read_model_trim_${index}`, shape, trim, json(records)),
+    ),
+  ];
+}
+
+/** The trim's lower bound travels beside its match values under this name. */
+const TRIM_ABOVE = 'trackops_above';
+
+function recordOf(shape: TableShape, row: Record<string, unknown>): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const { property, column } of shape.columns) record[column] = row[property];
+  return record;
+}
+
+function upsertCte(name: string, { table, columns, primaryKey }: TableShape, records: string): string {
   const names = columns.map(({ column }) => column);
   const updates = names.filter((column) => !primaryKey.includes(column));
   return `${name} as (insert into ${table} (${names.join(', ')})
      select ${names.map((column) => `r.${column}`).join(', ')}
-       from jsonb_populate_recordset(null::${table}, ${param(JSON.stringify(records), 'jsonb')}) as r
-      where ${fenced}
+       from jsonb_populate_recordset(null::${table}, ${records}) as r
      on conflict (${primaryKey.join(', ')}) do update
        set ${updates.map((column) => `${column} = excluded.${column}`).join(', ')})`;
 }
 
 function trimCte(
   name: string,
-  { entity, match, above }: RowTrim,
-  tableOf: (entityName: string) => TableShape,
-  param: Param,
-  fenced: string,
+  { table, columns }: TableShape,
+  { match, above }: RowTrim,
+  records: string,
 ): string {
-  const { table, columns } = tableOf(entity.meta.className);
   const columnOf = (property: string) => {
     const found = columns.find((column) => column.property === property);
     if (!found) throw new RangeError(`${table} has no property ${property}`);
     return found;
   };
-  const conditions = Object.entries(match).map(([property, value]) => {
-    const { column, type } = columnOf(property);
-    return `${column} = ${param(value, type)}`;
-  });
+  const matched = Object.keys(match).map(columnOf);
   const bound = columnOf(above.property);
-  return `${name} as (delete from ${table}
-     where ${[...conditions, `${bound.column} > ${param(above.value, bound.type)}`, fenced].join(' and ')})`;
+  const recordColumns = [
+    ...matched.map(({ property, type }) => `"${property}" ${type}`),
+    `${TRIM_ABOVE} ${bound.type}`,
+  ];
+  return `${name} as (delete from ${table} t
+     using jsonb_to_recordset(${records}) as m(${recordColumns.join(', ')})
+     where ${[...matched.map(({ property, column }) => `t.${column} = m."${property}"`), `t.${bound.column} > m.${TRIM_ABOVE}`].join(' and ')})`;
 }

@@ -6,7 +6,9 @@ import { DuplicateMessageError, StaleWriterError } from '../../actors/errors.ts'
 import type { PersistedSnapshot, PersistencePort, Turn } from '../../actors/ports.ts';
 import { createMemoryPersistence } from '../../actors/testing/memoryPersistence.ts';
 import { NO_TIMER_CHANGES } from '../../actors/timers.ts';
+import { ActorJournal } from '../../db/entities/ActorJournal.ts';
 import { ActorState } from '../../db/entities/ActorState.ts';
+import { ActorTimer } from '../../db/entities/ActorTimer.ts';
 import { Order } from '../../db/entities/Order.ts';
 import { OrderItem } from '../../db/entities/OrderItem.ts';
 import { OutboxEvent } from '../../db/entities/OutboxEvent.ts';
@@ -337,6 +339,61 @@ describe('PostgreSQL adapter beyond the contract', () => {
       attempts: 0,
     });
     expect(typeof row?.seq).toBe('number');
+  });
+
+  it('when turns of many actors are ready at once, then they share statements and each is applied or refused alone', async () => {
+    const batches: number[] = [];
+    const grouped = createPostgresPersistence({
+      orm,
+      projections: projectionWriters,
+      nodeId: 'contract-test',
+      commitConcurrency: 1,
+      onCommitBatch: (turns) => batches.push(turns),
+    });
+    const existing = createOrder();
+    await grouped.commitTurn(existing.turn);
+    const creates = Array.from({ length: 12 }, () => createOrder());
+    const dueAt = new Date(Date.now() + 60_000).toISOString();
+    const withTimer = (turn: Turn): Turn => ({
+      ...turn,
+      timers: {
+        set: [{ timerId: 't1', eventType: 'test.timeout', dueAt, messageId: crypto.randomUUID() }],
+        cancel: [],
+      },
+    });
+    const confirmed = advance(existing, 'order.confirm');
+    const duplicate = { ...advance(existing, 'order.confirm').turn, message: existing.turn.message };
+    const stale = { ...advance(createOrder(), 'order.confirm').turn, expectedVersion: 1 }; // was never created
+    batches.length = 0;
+
+    const results = await Promise.allSettled([
+      grouped.commitTurn(withTimer(confirmed.turn)),
+      ...creates.map(({ turn }) => grouped.commitTurn(withTimer(turn))),
+      grouped.commitTurn(duplicate),
+      grouped.commitTurn(stale),
+    ]);
+
+    // The first went alone; the rest were ready while it was in flight and went together (then, refused, one by one).
+    expect(batches[0]).toBe(1);
+    expect(batches[1]).toBe(14);
+    expect(results.slice(0, 13).every((result) => result.status === 'fulfilled')).toBe(true);
+    expect(results[13]).toMatchObject({ status: 'rejected', reason: expect.any(DuplicateMessageError) });
+    expect(results[14]).toMatchObject({ status: 'rejected', reason: expect.any(StaleWriterError) });
+    const em = orm.em.fork();
+    for (const { turn } of [confirmed, ...creates]) {
+      const { ref } = turn;
+      expect((await grouped.load(ref))?.version).toBe(turn.version);
+      expect(await em.count(OutboxEvent, { id: turn.outbox[0]?.envelope.id })).toBe(1);
+      expect(await em.count(ActorTimer, { actorType: ref.type, actorId: ref.id, timerId: 't1' })).toBe(1);
+      expect(
+        await em.count(ActorJournal, { actorType: ref.type, actorId: ref.id, version: turn.version }),
+      ).toBe(1);
+      expect(await em.findOne(Order, { id: ref.id })).toMatchObject({ version: turn.version });
+      expect(await em.count(OrderItem, { orderId: ref.id })).toBe(2);
+    }
+    expect(await em.count(OutboxEvent, { id: duplicate.outbox[0]?.envelope.id })).toBe(0);
+    expect(await em.count(ActorState, { actorType: 'order', actorId: stale.ref.id })).toBe(0);
+    expect(await em.count(ProcessedMessage, { actorType: 'order', actorId: stale.ref.id })).toBe(0);
   });
 
   it('when a turn with outbox messages commits, then the outbox relay is notified', async () => {
