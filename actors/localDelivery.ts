@@ -1,8 +1,8 @@
-import pTimeout from 'p-timeout';
 import { type ActorRef, formatRef } from './envelope.ts';
 import { NotOwnerError, TransportTimeoutError, toTrackOpsError } from './errors.ts';
 import type { DeliveryHandler, Served, TransportPort } from './ports.ts';
 import { shardOf } from './shards.ts';
+import { withDeadline } from './withDeadline.ts';
 
 /**
  * A TransportPort that hands a message straight to this node's own actor when this node serves the actor's shard,
@@ -46,14 +46,11 @@ export function preferLocalDelivery(
       const timeoutMs = requestOptions?.timeoutMs ?? options.defaultTimeoutMs;
       try {
         // Like a request over the network: the caller stops waiting after the timeout; the turn runs to its end.
-        return await pTimeout(handler(ref, envelope), {
-          milliseconds: Math.max(1, timeoutMs),
-          fallback: () => {
-            throw new TransportTimeoutError(`${formatRef(ref)} did not answer within ${timeoutMs} ms`, {
-              ref,
-              timeoutMs,
-            });
-          },
+        return await withDeadline(handler(ref, envelope), timeoutMs, () => {
+          throw new TransportTimeoutError(`${formatRef(ref)} did not answer within ${timeoutMs} ms`, {
+            ref,
+            timeoutMs,
+          });
         });
       } catch (error) {
         if (error instanceof NotOwnerError) return network.request(ref, envelope, requestOptions);

@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import pTimeout from 'p-timeout';
+import { withDeadline } from '../../actors/withDeadline.ts';
 
 /**
  * A subscription (SSE) outlives the call that opened it, so its key is checked again while it streams: every
@@ -46,10 +46,6 @@ export async function* endWhenRevoked<T>(
 
 const TIMED_OUT = Symbol('timed out');
 
-/** A check that is already due waits 1 ms (p-timeout takes only positive times). */
 function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  return pTimeout<T | typeof TIMED_OUT>(promise, {
-    milliseconds: Math.max(1, ms),
-    fallback: () => TIMED_OUT,
-  });
+  return withDeadline(promise, ms, () => TIMED_OUT);
 }
