@@ -10,7 +10,7 @@ import type pg from 'pg';
 export type PooledQuery = <Row extends pg.QueryResultRow>(text: string, values: unknown[]) => Promise<Row[]>;
 
 export function createPooledQuery(orm: MikroORM): PooledQuery {
-  const knex = orm.em.getConnection().getKnex();
+  const withClient = createPooledClient(orm);
   // Each distinct text is a named prepared statement: PostgreSQL parses and plans it once per connection, not on
   // every turn. The texts come from a handful of turn shapes, so the names stay few.
   const names = new Map<string, string>();
@@ -23,11 +23,25 @@ export function createPooledQuery(orm: MikroORM): PooledQuery {
     return name;
   };
   return async (text, values) => {
-    const client = (await knex.client.acquireConnection()) as pg.PoolClient;
     try {
-      return (await client.query({ name: nameOf(text), text, values })).rows;
+      return await withClient(
+        async (client) => (await client.query({ name: nameOf(text), text, values })).rows,
+      );
     } catch (error) {
       throw orm.em.getDriver().convertException(error as Error);
+    }
+  };
+}
+
+/** Lends `work` a pg client from the ORM's pool for as long as it runs (a transaction of its own statements, say). */
+export type PooledClient = <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
+
+export function createPooledClient(orm: MikroORM): PooledClient {
+  const knex = orm.em.getConnection().getKnex();
+  return async (work) => {
+    const client = (await knex.client.acquireConnection()) as pg.PoolClient;
+    try {
+      return await work(client);
     } finally {
       knex.client.releaseConnection(client);
     }
