@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { type FetchLike, EventSource as NodeEventSource } from 'eventsource';
 import type { AppRouter } from './routers/appRouter.ts';
 
@@ -30,16 +30,24 @@ export function createTrackOpsClient(baseUrl: string, options: TrackOpsClientOpt
             })
           : // Browsers have EventSource; Node 20 does not, so the package's implementation stands in.
             httpSubscriptionLink({ url, EventSource: globalThis.EventSource ?? NodeEventSource }),
-        // Batched queries travel in the URL: keep it under what HTTP servers accept (Node's header limit is 16 KiB).
-        false: httpBatchLink({
-          url,
-          maxURLLength: 4000,
-          ...(authorization ? { headers: { authorization } } : {}),
+        false: splitLink({
+          // A long poll gets a request of its own: in a batch, every other call would wait for its answer.
+          condition: (operation) => LONG_POLLS.has(operation.path),
+          true: httpLink({ url, ...(authorization ? { headers: { authorization } } : {}) }),
+          // Batched queries travel in the URL: keep it under what HTTP servers accept (Node's header limit is 16 KiB).
+          false: httpBatchLink({
+            url,
+            maxURLLength: 4000,
+            ...(authorization ? { headers: { authorization } } : {}),
+          }),
         }),
       }),
     ],
   });
 }
+
+/** Procedures that hold their request open until something happens. */
+const LONG_POLLS: ReadonlySet<string> = new Set(['orders.awaitStatus']);
 
 function fetchWithAuthorization(authorization: string): FetchLike {
   return (input, init) => fetch(input, { ...init, headers: { ...init.headers, authorization } });

@@ -66,6 +66,16 @@ export const updateStatusInput = z.object({
   reason: text(500).optional(),
 });
 
+/** The longest a client may hold `orders.awaitStatus` open; it asks again after that. */
+export const AWAIT_STATUS_MAX_MS = 60_000;
+
+export const awaitStatusInput = z.object({
+  id: z.uuid(),
+  /** Any of these ends the wait. */
+  statuses: z.array(z.enum(ORDER_STATUSES)).min(1).max(ORDER_STATUSES.length),
+  timeoutMs: z.number().int().min(1).max(AWAIT_STATUS_MAX_MS).default(30_000),
+});
+
 export const cancelOrderInput = z.object({ id: z.uuid(), reason: text(500) });
 
 export const listOrdersInput = z

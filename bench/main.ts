@@ -7,6 +7,7 @@ import { describeMachine } from './machine.ts';
 import { MICRO_BENCHMARKS } from './micro/microBenchmarks.ts';
 import type { MicroResult } from './micro/microResult.ts';
 import { type BenchOptions, benchCommand, readOptions, SAGAS } from './options.ts';
+import { WAIT_METHOD_LABELS } from './orderWaiter.ts';
 import { createProgress } from './progress.ts';
 import { anatomyTable, microTable, sagaTable } from './report.ts';
 import { RESULTS_DIR, writeResults } from './results.ts';
@@ -146,7 +147,7 @@ function printTables(results: BenchResults, file: string): void {
   const { runs } = results.sagas;
   const rows = aggregateRuns(runs);
   if (rows.length > 0) {
-    console.log(sagaTable(rows, results.options.wait === 'track' ? 'orders.track (SSE)' : 'polling'));
+    console.log(sagaTable(rows, WAIT_METHOD_LABELS[results.options.wait]));
   }
   // Files from before the anatomy was split by outcome have none to print.
   for (const run of runs.filter((candidate) => candidate.run === 1 && candidate.anatomy?.confirmed)) {

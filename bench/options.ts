@@ -82,8 +82,11 @@ export function benchCommand(): Command {
       WORKLOAD.defaultRuns,
     )
     .addOption(
-      new Option('--wait <method>', 'how a client awaits its order: orders.track (SSE) or polling orders.get')
-        .choices(['track', 'poll'])
+      new Option(
+        '--wait <method>',
+        'how a client awaits its order: orders.track (SSE), orders.awaitStatus (long poll) or polling orders.get',
+      )
+        .choices(['track', 'await', 'poll'])
         .default('track'),
     )
     .option('--poll-ms <ms>', 'polling interval with --wait poll', positiveInteger, 10)

@@ -24,6 +24,7 @@ describe('the permissions table', () => {
     expect(
       procedures.filter((path) => isAllowed(accessTo(path), 'customer') && accessTo(path) !== 'public'),
     ).toEqual([
+      'orders.awaitStatus',
       'orders.cancel',
       'orders.create',
       'orders.get',

@@ -28,6 +28,7 @@ export const permissions: Readonly<Record<string, Access>> = {
   'orders.list': CUSTOMER_READERS,
   'orders.items': CUSTOMER_READERS,
   'orders.track': CUSTOMER_READERS,
+  'orders.awaitStatus': CUSTOMER_READERS,
   'orders.cancel': CUSTOMER_WRITERS,
   'orders.updateStatus': WRITERS,
 

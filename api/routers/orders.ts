@@ -4,7 +4,9 @@ import { findOrder, findOrderCustomer, findOrderItems, listOrders } from '../../
 import { COMMAND_FOR_STATUS, ORDER_CREATE } from '../../machines/order/orderEvents.ts';
 import { customerScope } from '../auth/authorize.ts';
 import type { Context } from '../context.ts';
+import { awaitOrderStatus } from '../orderAwait.ts';
 import {
+  awaitStatusInput,
   cancelOrderInput,
   createOrderInput,
   listOrdersInput,
@@ -127,6 +129,21 @@ export const ordersRouter = router({
   track: publicProcedure.input(orderIdInput).subscription(async function* ({ ctx, input, signal }) {
     yield* trackOrder(ctx, input.id, signal, () => readOrder(ctx, input.id));
   }),
+
+  /**
+   * Answers when the order is in one of `statuses` (at once if it already is), or with `reached: false` and its
+   * current state after `timeoutMs`: a long poll, one call instead of a stream.
+   */
+  awaitStatus: publicProcedure
+    .input(awaitStatusInput)
+    .query(({ ctx, input, signal }) =>
+      awaitOrderStatus(
+        ctx,
+        { orderId: input.id, statuses: input.statuses, timeoutMs: input.timeoutMs },
+        signal,
+        () => readOrder(ctx, input.id),
+      ),
+    ),
 
   items: publicProcedure.input(orderIdInput).query(async ({ ctx, input }) => {
     await ensureVisible(ctx, input.id);

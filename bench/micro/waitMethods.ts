@@ -1,4 +1,4 @@
-import type { WaitMethod } from '../orderWaiter.ts';
+import { WAIT_METHOD_LABELS, type WaitMethod } from '../orderWaiter.ts';
 import { createProgress } from '../progress.ts';
 import { runSagaWorkload } from '../sagaRun.ts';
 import type { MicroBenchmark } from './microContext.ts';
@@ -6,16 +6,17 @@ import type { MicroLine } from './microResult.ts';
 
 /**
  * How the saga bench waits for an order's outcome, measured rather than assumed: a short saga run with the
- * `orders.track` subscription (SSE) and one polling `orders.get` every 10 ms, at 16 and 64 clients. The waiting
+ * `orders.track` subscription (SSE), the `orders.awaitStatus` long poll, and one polling `orders.get` every 10 ms,
+ * at 16 and 64 clients. The waiting
  * method must not be what limits the result; the load generator's CPU shows what each costs the client.
  */
 const ORDERS = 200;
-const METHODS: readonly WaitMethod[] = ['track', 'poll'];
+const METHODS: readonly WaitMethod[] = ['track', 'await', 'poll'];
 const POLL_MS = 10;
 
 export const waitMethods: MicroBenchmark = {
   name: 'wait-methods',
-  description: `orders.track (SSE) vs polling orders.get every ${POLL_MS} ms: ${ORDERS} sagas at C=16 and C=64`,
+  description: `orders.track (SSE) vs orders.awaitStatus vs polling orders.get every ${POLL_MS} ms: ${ORDERS} sagas at C=16 and C=64`,
   async run({ url, apiKey, kafkaPort, config, declineAboveCents, progress }) {
     const lines: MicroLine[] = [];
     for (const concurrency of [16, 64]) {
@@ -40,7 +41,7 @@ export const waitMethods: MicroBenchmark = {
         progress.increment();
         progress.stop();
         lines.push({
-          label: `C=${concurrency} ${wait === 'track' ? 'orders.track (SSE)' : `poll ${POLL_MS} ms`}`,
+          label: `C=${concurrency} ${wait === 'poll' ? `poll ${POLL_MS} ms` : WAIT_METHOD_LABELS[wait]}`,
           count: result.completed,
           ratePerSecond: result.sagasPerSecond,
           p50Ms: result.createToCompletedMs.p50,

@@ -24,6 +24,7 @@ const ALLOWED: Record<string, string> = {
   'orders.list': 'admin operator service customer',
   'orders.items': 'admin operator service customer',
   'orders.track': 'admin operator service customer',
+  'orders.awaitStatus': 'admin operator service customer',
   'orders.cancel': 'admin service customer',
   'orders.updateStatus': 'admin service',
   'inventory.items.create': 'admin service',
@@ -111,6 +112,8 @@ const CALLS: Record<string, (client: TrackOpsClient) => Promise<unknown>> = {
   'orders.list': (c) => c.orders.list.query({ limit: 5 }),
   'orders.items': (c) => c.orders.items.query({ id: ownOrderId }),
   'orders.track': (c) => firstEvent((handlers) => c.orders.track.subscribe({ id: ownOrderId }, handlers)),
+  'orders.awaitStatus': (c) =>
+    c.orders.awaitStatus.query({ id: ownOrderId, statuses: ['PENDING', 'CONFIRMED'], timeoutMs: 1 }),
   'orders.cancel': (c) => c.orders.cancel.mutate({ id: unknownId(), reason: 'matrix' }),
   'orders.updateStatus': (c) => c.orders.updateStatus.mutate({ id: unknownId(), status: 'CONFIRMED' }),
   'inventory.items.create': (c) =>

@@ -75,6 +75,10 @@ describe("when a customer asks for another customer's order", () => {
     ['orders.get', (client, id) => client.orders.get.query({ id })],
     ['orders.items', (client, id) => client.orders.items.query({ id })],
     ['orders.track', (client, id) => firstTrackEvent(client, id)],
+    [
+      'orders.awaitStatus',
+      (client, id) => client.orders.awaitStatus.query({ id, statuses: ['DELIVERED'], timeoutMs: 1 }),
+    ],
     ['orders.cancel', (client, id) => client.orders.cancel.mutate({ id, reason: 'not mine' })],
   ];
 

@@ -353,7 +353,8 @@ describe('PostgreSQL adapter beyond the contract', () => {
     const existing = createOrder();
     await grouped.commitTurn(existing.turn);
     const creates = Array.from({ length: 12 }, () => createOrder());
-    const dueAt = new Date(Date.now() + 60_000).toISOString();
+    // Far off, and removed at the end: no timer service of another test may fire them.
+    const dueAt = new Date(Date.now() + 86_400_000).toISOString();
     const withTimer = (turn: Turn): Turn => ({
       ...turn,
       timers: {
@@ -394,6 +395,10 @@ describe('PostgreSQL adapter beyond the contract', () => {
     expect(await em.count(OutboxEvent, { id: duplicate.outbox[0]?.envelope.id })).toBe(0);
     expect(await em.count(ActorState, { actorType: 'order', actorId: stale.ref.id })).toBe(0);
     expect(await em.count(ProcessedMessage, { actorType: 'order', actorId: stale.ref.id })).toBe(0);
+    await em.nativeDelete(ActorTimer, {
+      timerId: 't1',
+      actorId: { $in: [confirmed, ...creates].map(({ turn }) => turn.ref.id) },
+    });
   });
 
   it('when a turn with outbox messages commits, then the outbox relay is notified', async () => {
