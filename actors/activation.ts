@@ -15,15 +15,33 @@ export interface ActivationPorts {
   readonly logger: Logger;
 }
 
+/** Where an activation found the actor: `assumed` is a creation message's guess that it is new (see loadActor). */
+export type ActivationSource = 'cache' | 'store' | 'none' | 'assumed';
+
+export interface Activation {
+  readonly stored: StoredActor | undefined;
+  readonly source: ActivationSource;
+}
+
+/**
+ * With `creating` (the message is one that creates this kind of actor), a cache miss is taken to mean the actor
+ * is new, without reading the store: every saga creates three actors, and their store reads found nothing. A wrong
+ * guess is safe: the creating commit inserts only where no state exists, so it is refused as a stale writer (or,
+ * for a redelivery, as a duplicate) and the runtime reloads from the store.
+ */
 export async function loadActor(
   ports: ActivationPorts,
   definition: ActorDefinition,
-  options: { ref: ActorRef; bypassCache: boolean },
-): Promise<{ stored: StoredActor | undefined; fromCache: boolean }> {
+  options: { ref: ActorRef; bypassCache: boolean; creating?: boolean },
+): Promise<Activation> {
   const { ref } = options;
   const cached = options.bypassCache ? undefined : await readCache(ports, ref);
-  const stored = cached ?? (await ports.persistence.load(ref));
-  return { stored: stored && toCurrentVersion(definition, ref, stored), fromCache: cached !== undefined };
+  if (cached) return { stored: toCurrentVersion(definition, ref, cached), source: 'cache' };
+  if (options.creating && !options.bypassCache) return { stored: undefined, source: 'assumed' };
+  const stored = await ports.persistence.load(ref);
+  return stored
+    ? { stored: toCurrentVersion(definition, ref, stored), source: 'store' }
+    : { stored, source: 'none' };
 }
 
 async function readCache(ports: ActivationPorts, ref: ActorRef): Promise<StoredActor | undefined> {

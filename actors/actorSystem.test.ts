@@ -171,6 +171,50 @@ describe('when the cache is behind the store', () => {
     });
   });
 
+  it('then a creating message that misses the cache creates the actor without reading the store', async () => {
+    const sources: string[] = [];
+    const { system, persistence } = harness({ onActivated: (_ref, source) => sources.push(source) });
+    let storeReads = 0;
+    const load = persistence.load.bind(persistence);
+    persistence.load = (ref) => {
+      storeReads += 1;
+      return load(ref);
+    };
+
+    await expect(system.deliver(orderRef(), createOrderMessage())).resolves.toMatchObject({ version: 1 });
+
+    expect(storeReads).toBe(0);
+    expect(sources).toEqual(['assumed']);
+  });
+
+  it('then a creating message for an actor the cache lost is refused by the commit and answered from the store', async () => {
+    const { system, persistence, cache } = harness();
+    const ref = orderRef();
+    const create = createOrderMessage();
+    await system.deliver(ref, create);
+    await system.deliver(ref, confirmMessage());
+    await system.stop();
+    cache.entries.clear();
+    const fresh = createActorSystem({ registry, persistence, cache });
+
+    // Redelivered: a duplicate, answered with the stored state.
+    await expect(fresh.deliver(ref, create)).resolves.toMatchObject({
+      duplicate: true,
+      version: 2,
+      state: 'CONFIRMED',
+    });
+    await fresh.stop();
+    cache.entries.clear();
+    const again = createActorSystem({ registry, persistence, cache });
+    // A second, different create: rejected on the stored state, exactly as with a warm cache.
+    await expect(again.deliver(ref, createOrderMessage())).rejects.toBeInstanceOf(CommandRejectedError);
+    expect(persistence.committed).toHaveLength(2);
+    expect(persistence.outbox.map((event) => event.envelope.type)).toEqual([
+      'order.created',
+      'order.status.updated',
+    ]);
+  });
+
   it('then a failing cache does not fail the turn', async () => {
     const { persistence } = harness();
     const failing = {

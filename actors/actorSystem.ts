@@ -1,4 +1,4 @@
-import { type ActivationPorts, loadActor } from './activation.ts';
+import { type ActivationPorts, type ActivationSource, loadActor } from './activation.ts';
 import type { ActorDefinition, ActorRegistry } from './actorDefinition.ts';
 import { type ActorRef, type Envelope, formatRef } from './envelope.ts';
 import { DuplicateMessageError, NotOwnerError, StaleWriterError, UnknownActorTypeError } from './errors.ts';
@@ -37,7 +37,7 @@ export interface ActorSystemOptions {
   /** `durationMs`: from the moment the actor took the message to the commit, activation included. */
   readonly onTurnCommitted?: (turn: Turn, durationMs: number) => void;
   /** An actor was loaded into memory: from the cache, from the store, or not found (a new actor). */
-  readonly onActivated?: (ref: ActorRef, source: 'cache' | 'store' | 'none') => void;
+  readonly onActivated?: (ref: ActorRef, source: ActivationSource) => void;
   readonly onPassivated?: (ref: ActorRef) => void;
   /** A turn lost the version race (another writer committed first) and was not applied. */
   readonly onTurnFenced?: (ref: ActorRef) => void;
@@ -132,7 +132,10 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     let askIfProcessed = false;
     const startedAt = performance.now();
     for (let attempt = 0; attempt <= maxStaleRetries; attempt += 1) {
-      if (!actor.loaded) confirmed = (await load(actor, attempt > 0)) || confirmed;
+      if (!actor.loaded) {
+        const creating = actor.definition.creation.events.includes(envelope.type);
+        confirmed = (await load(actor, attempt > 0, creating)) || confirmed;
+      }
       if (askIfProcessed && actor.stored && (await options.persistence.isProcessed(actor.ref, envelope.id))) {
         if (!confirmed) await load(actor, true);
         if (actor.stored) return resultOf(actor.stored, true);
@@ -199,13 +202,16 @@ export function createActorSystem(options: ActorSystemOptions): ActorSystem {
     throw StaleWriterError.of(actor.ref, actor.stored?.version ?? 0);
   }
 
-  /** Loads the actor; true when the state came from the store (authoritative), false when from the cache. */
-  async function load(actor: LiveActor, bypassCache: boolean): Promise<boolean> {
-    const loaded = await loadActor(ports, actor.definition, { ref: actor.ref, bypassCache });
-    options.onActivated?.(actor.ref, loaded.fromCache ? 'cache' : loaded.stored ? 'store' : 'none');
+  /**
+   * Loads the actor; true when the state came from the store (authoritative), false when from the cache or assumed
+   * new by a creating message (see loadActor).
+   */
+  async function load(actor: LiveActor, bypassCache: boolean, creating = false): Promise<boolean> {
+    const loaded = await loadActor(ports, actor.definition, { ref: actor.ref, bypassCache, creating });
+    options.onActivated?.(actor.ref, loaded.source);
     actor.stored = loaded.stored;
     actor.loaded = true;
-    return !loaded.fromCache;
+    return loaded.source === 'store' || loaded.source === 'none';
   }
 
   async function refreshCache(ref: ActorRef, stored: StoredActor): Promise<void> {
