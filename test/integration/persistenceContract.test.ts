@@ -401,6 +401,25 @@ describe('PostgreSQL adapter beyond the contract', () => {
     });
   });
 
+  it('when an order turn has fewer lines than the read model, then the extra lines are deleted with it', async () => {
+    const created = createOrder();
+    await persistence.commitTurn(created.turn);
+    const confirmed = advance(created, 'order.confirm');
+    const context = confirmed.turn.snapshot.context as { items: unknown[] };
+    const shrunk = {
+      ...confirmed.turn,
+      snapshot: { ...confirmed.turn.snapshot, context: { ...context, items: context.items.slice(0, 1) } },
+    };
+    const untouched = createOrder();
+    await persistence.commitTurn(untouched.turn);
+
+    await persistence.commitTurn(shrunk);
+
+    const em = orm.em.fork();
+    expect(await em.count(OrderItem, { orderId: created.turn.ref.id })).toBe(1);
+    expect(await em.count(OrderItem, { orderId: untouched.turn.ref.id })).toBe(2);
+  });
+
   it('when a turn with outbox messages commits, then the outbox relay is notified', async () => {
     const listener = new pg.Client({ connectionString: TEST_ENV.DATABASE_URL });
     await listener.connect();
