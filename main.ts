@@ -361,7 +361,10 @@ function turnCommitted(turn: Turn): TurnCommitted {
   };
 }
 
-type NotificationHandlers = { onNotify: () => void; onError: (error: Error) => void };
+type NotificationHandlers = {
+  onNotify: (payload: string | undefined) => void;
+  onError: (error: Error) => void;
+};
 
 async function startUnless(
   disabled: boolean,

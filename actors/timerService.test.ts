@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ActorRef, Envelope } from './envelope.ts';
 import { CommandRejectedError, TransportUnavailableError } from './errors.ts';
 import type { DeliveryResult, TransportPort } from './ports.ts';
 import { silentLogger } from './ports.ts';
 import { createMemoryTimerStore } from './testing/memoryTimerStore.ts';
-import { createTimerService } from './timerService.ts';
+import { createTimerService, wakesEarlier } from './timerService.ts';
 
 const ref: ActorRef = { type: 'orderSaga', id: 'o-1' };
 const timer = (timerId: string, dueAt: string) => ({
@@ -105,5 +105,50 @@ describe('timer service', () => {
       timer('flaky', '').messageId,
       timer('flaky', '').messageId,
     ]);
+  });
+});
+
+describe('a wake-up notification', () => {
+  const sleepingUntil = Date.parse('2026-01-01T00:00:05Z');
+
+  it('wakes the service when it names an earlier due time, no time, or something unreadable', () => {
+    expect(wakesEarlier(String(sleepingUntil - 1), sleepingUntil)).toBe(true);
+    expect(wakesEarlier(undefined, sleepingUntil)).toBe(true);
+    expect(wakesEarlier('', sleepingUntil)).toBe(true);
+    expect(wakesEarlier('soon', sleepingUntil)).toBe(true);
+  });
+
+  it('lets it sleep when the timer is due no earlier than the sleep ends (the next pass sees it)', () => {
+    expect(wakesEarlier(String(sleepingUntil), sleepingUntil)).toBe(false);
+    expect(wakesEarlier(String(sleepingUntil + 30_000), sleepingUntil)).toBe(false);
+  });
+
+  it('always wakes a service that is not asleep (a pass is running and may have read before the timer was set)', () => {
+    expect(wakesEarlier(String(sleepingUntil + 30_000), undefined)).toBe(true);
+  });
+
+  it('cuts the sleep short for a timer due before it ends, and the service fires it', async () => {
+    const store = createMemoryTimerStore();
+    let wake: (payload: string | undefined) => void = () => undefined;
+    const actors = transport(async () => persisted);
+    const service = createTimerService({
+      store,
+      transport: actors,
+      logger: silentLogger,
+      requestTimeoutMs: 1000,
+      maxSleepMs: 60_000,
+      listen: async (handlers) => {
+        wake = handlers.onNotify;
+        return { close: async () => undefined };
+      },
+    });
+    await service.start();
+    try {
+      store.add(timer('now', '2025-12-31T23:59:59Z'));
+      wake(String(Date.now()));
+      await vi.waitFor(() => expect(actors.sent).toHaveLength(1), { timeout: 5000 });
+    } finally {
+      await service.stop();
+    }
   });
 });

@@ -20,8 +20,9 @@ export interface TimerServiceOptions {
   /** Upper bound of a sleep; the wake-up notification makes it rarely matter. */
   readonly maxSleepMs?: number;
   readonly requestTimeoutMs: number;
+  /** `onNotify`'s payload, when there is one, is the earliest due time (epoch ms) of the timers just set. */
   readonly listen: (handlers: {
-    onNotify: () => void;
+    onNotify: (payload: string | undefined) => void;
     onError: (error: Error) => void;
   }) => Promise<{ close(): Promise<void> }>;
 }
@@ -43,7 +44,11 @@ export function createTimerService(options: TimerServiceOptions): TimerService {
   let loop: Promise<void> | undefined;
   let listener: { close(): Promise<void> } | undefined;
   const sleeper = createWakeableSleep();
-  const notify = (): void => sleeper.wake();
+  /** When the current sleep ends (epoch ms); undefined while a pass runs. */
+  let sleepingUntil: number | undefined;
+  const notify = (payload?: string): void => {
+    if (wakesEarlier(payload, sleepingUntil)) sleeper.wake();
+  };
 
   async function fire(timer: DueTimer): Promise<void> {
     const envelope = createEnvelope({
@@ -85,8 +90,13 @@ export function createTimerService(options: TimerServiceOptions): TimerService {
 
   async function sleepUntilNextDue(): Promise<void> {
     const next = await store.nextDueAt();
-    const ms = next ? Math.max(0, next.getTime() - Date.now()) : maxSleepMs;
-    await sleeper.sleep(Math.min(ms, maxSleepMs));
+    const ms = Math.min(next ? Math.max(0, next.getTime() - Date.now()) : maxSleepMs, maxSleepMs);
+    sleepingUntil = Date.now() + ms;
+    try {
+      await sleeper.sleep(ms);
+    } finally {
+      sleepingUntil = undefined;
+    }
   }
 
   async function run(): Promise<void> {
@@ -120,4 +130,15 @@ export function createTimerService(options: TimerServiceOptions): TimerService {
     },
     fireDue,
   };
+}
+
+/**
+ * Whether a notification should cut the sleep short: always, unless it names a due time no earlier than the end
+ * of the current sleep (the pass that follows it will see that timer anyway). Saga step timers are due in 30 s, so
+ * most notifications cost nothing instead of two queries.
+ */
+export function wakesEarlier(payload: string | undefined, sleepingUntil: number | undefined): boolean {
+  if (sleepingUntil === undefined || payload === undefined || payload === '') return true;
+  const dueAt = Number(payload);
+  return !Number.isFinite(dueAt) || dueAt < sleepingUntil;
 }

@@ -7,10 +7,10 @@ import pg from 'pg';
 export async function listenForNotifications(
   databaseUrl: string,
   channel: string,
-  handlers: { onNotify: () => void; onError: (error: Error) => void },
+  handlers: { onNotify: (payload: string | undefined) => void; onError: (error: Error) => void },
 ): Promise<{ close(): Promise<void> }> {
   const client = new pg.Client({ connectionString: databaseUrl });
-  client.on('notification', handlers.onNotify);
+  client.on('notification', (message) => handlers.onNotify(message.payload));
   client.on('error', handlers.onError);
   await client.connect();
   await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);

@@ -167,7 +167,7 @@ export function buildTurnsStatement(
        on conflict (actor_type, actor_id, timer_id) do update
          set event_type = excluded.event_type, due_at = excluded.due_at, message_id = excluded.message_id,
              claimed_until = null, attempts = 0, last_error = null
-       returning 1)`,
+       returning due_at)`,
     `journal as (insert into actor_journal (actor_type, actor_id, version, message_id, message_type, correlation_id,
          causation_id, sent_by, state_before, state_after, snapshot, emitted, node_id, duration_ms)
        select actor_type, actor_id, version, message_id, message_type, correlation_id, causation_id, sent_by,
@@ -179,7 +179,9 @@ export function buildTurnsStatement(
   const select = [
     `trackops_fence(((select count(*) from created) + (select count(*) from updated) = ${param(batch.length, 'bigint')})::int) as applied`,
     `(select pg_notify('${OUTBOX_CHANNEL}', '') where exists (select 1 from outbox)) is null as outbox_notified`,
-    `(select pg_notify('${TIMER_CHANNEL}', '') where exists (select 1 from timers_set)) is null as timers_notified`,
+    // The earliest due time (epoch ms) rides along: a timer service already waking before it need not re-plan.
+    `(select pg_notify('${TIMER_CHANNEL}', (extract(epoch from min(due_at)) * 1000)::bigint::text)
+        from timers_set having count(*) > 0) is null as timers_notified`,
   ];
   return { text: `with ${ctes.join(',\n')}\nselect ${select.join(', ')}`, values };
 }
