@@ -60,6 +60,11 @@ export const configSchema = z.object({
    */
   ROUTER_CONSUMERS: integer(2),
   /**
+   * The router commits finished offsets at most this often, all partitions of a consumer in one request (one
+   * commit per batch was four OffsetCommit requests per saga). A crash redelivers at most this much, idempotently.
+   */
+  ROUTER_COMMIT_INTERVAL_MS: integer(100),
+  /**
    * Group commit (db/groupCommit.ts): turn statements one node runs at once; turns that become ready meanwhile are
    * committed together in the next one. TURN_COMMIT_BATCH caps the turns of one statement.
    */

@@ -466,6 +466,7 @@ function createRouter(
     requestTimeoutMs: config.COMMAND_TIMEOUT_MS,
     partitionsConsumedConcurrently: config.ROUTER_PARTITION_CONCURRENCY,
     consumers: config.ROUTER_CONSUMERS,
+    commitIntervalMs: config.ROUTER_COMMIT_INTERVAL_MS,
     onOutcome: (record, outcome) => parts.metrics.routedRecords.inc({ topic: record.topic, outcome }),
     ...(parts.options.afterDelivered ? { afterDelivered: parts.options.afterDelivered } : {}),
   });

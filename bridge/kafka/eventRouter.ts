@@ -9,6 +9,7 @@ import type { DeliveryResult, Logger, TransportPort } from '../../actors/ports.t
 import type { DeadLetterPublisher } from './deadLetters.ts';
 import { MalformedRecordError } from './errors.ts';
 import { checkDelivery } from './eventValidation.ts';
+import { createOffsetCommitter } from './offsetCommitter.ts';
 import { type ConsumedRecord, consumedRecord, recordOf } from './records.ts';
 import type { Delivery, Route, StandInAnswer } from './routes/route.ts';
 import type { TopicNames } from './topics.ts';
@@ -49,6 +50,8 @@ export interface EventRouterOptions {
    * of its member's partitions, not for every partition's (KafkaJS fetches again once a fetch's batches are done).
    */
   readonly consumers?: number;
+  /** Finished offsets are committed at most this often (bridge/kafka/offsetCommitter.ts); default 100 ms. */
+  readonly commitIntervalMs?: number;
   readonly onOutcome?: (record: ConsumedRecord, outcome: Outcome['kind']) => void;
   /** Publishes stand-in answers (a record on a base topic name). */
   readonly publish: (topic: string, records: Message[]) => Promise<void>;
@@ -56,7 +59,7 @@ export interface EventRouterOptions {
   readonly afterDelivered?: (record: ConsumedRecord) => Promise<void>;
 }
 
-/** What became of one record; the offset is committed after each of them. */
+/** What became of one record; the offsets of finished records are committed (see offsetCommitter.ts). */
 export type Outcome =
   /** `duplicate`: the actor had already applied this message and acknowledged it without applying it again. */
   | { kind: 'persisted'; duplicate: boolean }
@@ -90,6 +93,17 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       sessionTimeout: 10_000,
       rebalanceTimeout: 20_000,
     }),
+  );
+  const committers = new Map(
+    consumers.map((consumer) => [
+      consumer,
+      createOffsetCommitter(consumer, {
+        intervalMs: options.commitIntervalMs ?? 100,
+        // Not fatal: the records are delivered again (a rebalance moved the partition, or the broker is away).
+        onError: (error) =>
+          logger.warn({ err: error }, 'offset commit failed; those records will be delivered again'),
+      }),
+    ]),
   );
   const stopping = new AbortController();
   // Every record in flight listens for the stop (its retries and waits): many at once is expected, not a leak.
@@ -130,11 +144,15 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       if (!done.has(record.offset)) break;
       next = (BigInt(record.offset) + 1n).toString();
     }
+    const committer = committers.get(consumer);
     if (next !== undefined) {
       payload.resolveOffset(String(BigInt(next) - 1n));
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      committer?.commit(batch.topic, batch.partition, next);
     }
     const failed = results.find((result) => result.status === 'rejected');
+    // A failure is reported, or the router is stopping, only once what is done is committed (the consumer can
+    // still commit while its batch runs).
+    if (failed || stopping.signal.aborted) await committer?.flush();
     if (failed) throw failed.reason;
   }
 
@@ -288,6 +306,8 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
             'event router consumer crashed',
           ),
         );
+        // Before partitions move, what is done here is committed, so their new holder does not get it again.
+        consumer.on(consumer.events.REBALANCING, () => void committers.get(consumer)?.flush());
         await consumer.connect();
         const joinedGroup = new Promise<void>((resolve) => {
           const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -312,7 +332,13 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
     },
     async stop() {
       stopping.abort();
-      await Promise.all(consumers.map((consumer) => consumer.disconnect()));
+      await Promise.all(
+        consumers.map(async (consumer) => {
+          // Batches still running commit their own work on the way out (handleBatch sees the abort).
+          await committers.get(consumer)?.flush();
+          await consumer.disconnect();
+        }),
+      );
     },
     async redeliver(record) {
       const outcome = await deliver(record);
