@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ActorRef, Envelope } from './envelope.ts';
 import { CommandRejectedError, TransportUnavailableError } from './errors.ts';
-import type { DeliveryResult, TransportPort } from './ports.ts';
+import type { DeliveryResult, TimerStorePort, TransportPort } from './ports.ts';
 import { silentLogger } from './ports.ts';
 import { createMemoryTimerStore } from './testing/memoryTimerStore.ts';
-import { createTimerService, wakesEarlier } from './timerService.ts';
+import { createTimerService, type TimerServiceOptions, wakesEarlier } from './timerService.ts';
 
 const ref: ActorRef = { type: 'orderSaga', id: 'o-1' };
 const timer = (timerId: string, dueAt: string) => ({
@@ -39,19 +39,28 @@ const persisted: DeliveryResult = {
 };
 const noWakeUps = async () => ({ close: async () => undefined });
 
+function serviceFor(
+  store: TimerStorePort,
+  actors: TransportPort,
+  options: Partial<Omit<TimerServiceOptions, 'store' | 'transport'>> = {},
+) {
+  return createTimerService({
+    store,
+    transport: actors,
+    logger: silentLogger,
+    requestTimeoutMs: 1000,
+    listen: noWakeUps,
+    ...options,
+  });
+}
+
 describe('timer service', () => {
   it('delivers each due timer to its actor as a message with the timer message id, then deletes it', async () => {
     const store = createMemoryTimerStore();
     store.add(timer('due', '2025-12-31T23:59:59Z'));
     store.add(timer('later', '2026-01-01T00:00:30Z'));
     const actors = transport(async () => persisted);
-    const service = createTimerService({
-      store,
-      transport: actors,
-      logger: silentLogger,
-      requestTimeoutMs: 1000,
-      listen: noWakeUps,
-    });
+    const service = serviceFor(store, actors);
 
     expect(await service.fireDue()).toBe(1);
     expect(actors.sent.map((envelope) => [envelope.id, envelope.type])).toEqual([
@@ -66,13 +75,7 @@ describe('timer service', () => {
     const actors = transport(async () => {
       throw CommandRejectedError.notAccepted(ref, 'cancelled', 'xstate.after.stale', []);
     });
-    const service = createTimerService({
-      store,
-      transport: actors,
-      logger: silentLogger,
-      requestTimeoutMs: 1000,
-      listen: noWakeUps,
-    });
+    const service = serviceFor(store, actors);
     await service.fireDue();
     expect(store.timers.size).toBe(0);
   });
@@ -86,14 +89,7 @@ describe('timer service', () => {
       if (calls === 1) throw new TransportUnavailableError('no node hosts it right now');
       return persisted;
     });
-    const service = createTimerService({
-      store,
-      transport: actors,
-      logger: silentLogger,
-      requestTimeoutMs: 1000,
-      retryMs: 500,
-      listen: noWakeUps,
-    });
+    const service = serviceFor(store, actors, { retryMs: 500 });
 
     await service.fireDue();
     expect([...store.timers.values()][0]?.lastError).toMatch(/TRANSPORT_UNAVAILABLE/);
@@ -131,11 +127,7 @@ describe('a wake-up notification', () => {
     const store = createMemoryTimerStore();
     let wake: (payload: string | undefined) => void = () => undefined;
     const actors = transport(async () => persisted);
-    const service = createTimerService({
-      store,
-      transport: actors,
-      logger: silentLogger,
-      requestTimeoutMs: 1000,
+    const service = serviceFor(store, actors, {
       maxSleepMs: 60_000,
       listen: async (handlers) => {
         wake = handlers.onNotify;
