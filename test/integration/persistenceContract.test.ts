@@ -405,10 +405,15 @@ describe('PostgreSQL adapter beyond the contract', () => {
     const created = createOrder();
     await persistence.commitTurn(created.turn);
     const confirmed = advance(created, 'order.confirm');
-    const context = confirmed.turn.snapshot.context as { items: unknown[] };
+    type Line = { quantity: number; unitPriceCents: number };
+    const context = confirmed.turn.snapshot.context as { items: Line[]; totalCents: number };
+    const [first] = context.items;
+    // A consistent order of one line (its total too): other tests check every order's total against its lines.
+    const items = first ? [first] : [];
+    const totalCents = items.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
     const shrunk = {
       ...confirmed.turn,
-      snapshot: { ...confirmed.turn.snapshot, context: { ...context, items: context.items.slice(0, 1) } },
+      snapshot: { ...confirmed.turn.snapshot, context: { ...context, items, totalCents } },
     };
     const untouched = createOrder();
     await persistence.commitTurn(untouched.turn);
