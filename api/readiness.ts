@@ -1,4 +1,4 @@
-import pTimeout from 'p-timeout';
+import { withDeadline } from '../actors/withDeadline.ts';
 import type { ApiDependencies } from './context.ts';
 import { type RateLimitReadiness, rateLimitReadiness } from './rateLimit/rateLimitReadiness.ts';
 
@@ -34,7 +34,9 @@ export async function checkReadiness(
     Object.entries(checks).map(async ([name, check]) => {
       const started = performance.now();
       try {
-        await pTimeout(check(), { milliseconds: timeoutMs, message: `no answer within ${timeoutMs} ms` });
+        await withDeadline(check(), timeoutMs, () => {
+          throw new Error(`no answer within ${timeoutMs} ms`);
+        });
         return [name, { ok: true, latencyMs: Math.round(performance.now() - started) }] as const;
       } catch (error) {
         return [

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import pTimeout from 'p-timeout';
 import type { Logger } from '../../actors/ports.ts';
+import { withDeadline } from '../../actors/withDeadline.ts';
 import type { Role } from '../auth/roles.ts';
 import { defineGcra, type GcraLimit, gcraLimit } from './gcra.ts';
 import type { RoleLimits } from './rateLimitConfig.ts';
@@ -162,7 +162,7 @@ function pingWithin(redis: Redis, timeoutMs: number): Promise<boolean> {
     (reply) => reply === 'PONG',
     () => false,
   );
-  return pTimeout(ping, { milliseconds: timeoutMs, fallback: () => false });
+  return withDeadline(ping, timeoutMs, () => false);
 }
 
 function waitUntilReady(redis: Redis, timeoutMs: number): Promise<boolean> {

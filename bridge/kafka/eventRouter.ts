@@ -2,10 +2,10 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, Message } from 'kafkajs';
 import pRetry, { AbortError } from 'p-retry';
-import pTimeout from 'p-timeout';
 import { formatRef, HEADERS } from '../../actors/envelope.ts';
 import { type TrackOpsError, toTrackOpsError } from '../../actors/errors.ts';
 import type { DeliveryResult, Logger, TransportPort } from '../../actors/ports.ts';
+import { withDeadline } from '../../actors/withDeadline.ts';
 import type { DeadLetterPublisher } from './deadLetters.ts';
 import { MalformedRecordError } from './errors.ts';
 import { checkDelivery } from './eventValidation.ts';
@@ -325,9 +325,8 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
         await joinedGroup;
       });
       const joinTimeoutMs = startOptions?.joinTimeoutMs ?? 60_000;
-      await pTimeout(Promise.all(joined), {
-        milliseconds: joinTimeoutMs,
-        message: `router group ${options.groupId} did not join within ${joinTimeoutMs} ms`,
+      await withDeadline(Promise.all(joined), joinTimeoutMs, () => {
+        throw new Error(`router group ${options.groupId} did not join within ${joinTimeoutMs} ms`);
       });
     },
     async stop() {

@@ -1,6 +1,6 @@
 import { connect as connectTcp } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import pTimeout from 'p-timeout';
+import { withDeadline } from '../../actors/withDeadline.ts';
 import { errorMessage, PROBE_TIMEOUT_MS, type Service } from './service.ts';
 
 const STOP_DEADLINE_MS = 15_000;
@@ -10,9 +10,8 @@ const POLL_INTERVAL_MS = 250;
 export async function probeFailure(service: Service): Promise<string | undefined> {
   try {
     // The clients' own timeouts cover connecting; this covers a server that accepts and then never replies.
-    await pTimeout(service.probe(), {
-      milliseconds: PROBE_TIMEOUT_MS * 2,
-      message: `no reply within ${(PROBE_TIMEOUT_MS * 2) / 1000} s`,
+    await withDeadline(service.probe(), PROBE_TIMEOUT_MS * 2, () => {
+      throw new Error(`no reply within ${(PROBE_TIMEOUT_MS * 2) / 1000} s`);
     });
     return undefined;
   } catch (error) {
