@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Consumer, EachBatchPayload, Kafka, Message } from 'kafkajs';
+import type { EachBatchPayload, Kafka, Message } from 'kafkajs';
 import pRetry, { AbortError } from 'p-retry';
 import { formatRef, HEADERS } from '../../actors/envelope.ts';
 import { type TrackOpsError, toTrackOpsError } from '../../actors/errors.ts';
@@ -9,7 +9,7 @@ import { withDeadline } from '../../actors/withDeadline.ts';
 import type { DeadLetterPublisher } from './deadLetters.ts';
 import { MalformedRecordError } from './errors.ts';
 import { checkDelivery } from './eventValidation.ts';
-import { createOffsetCommitter } from './offsetCommitter.ts';
+import { createOffsetCommitter, type OffsetCommitter } from './offsetCommitter.ts';
 import { type ConsumedRecord, consumedRecord, recordOf } from './records.ts';
 import type { Delivery, Route, StandInAnswer } from './routes/route.ts';
 import type { TopicNames } from './topics.ts';
@@ -86,25 +86,22 @@ export interface EventRouter {
 export function createEventRouter(options: EventRouterOptions): EventRouter {
   const { names, logger } = options;
   const routes = new Map(options.routes.map((route) => [route.topic, route]));
-  const consumers: Consumer[] = Array.from({ length: Math.max(1, options.consumers ?? 1) }, () =>
-    options.kafka.consumer({
+  /** The group members, each with the committer of its offsets. */
+  const members = Array.from({ length: Math.max(1, options.consumers ?? 1) }, () => {
+    const consumer = options.kafka.consumer({
       groupId: options.groupId,
       heartbeatInterval: 1000,
       sessionTimeout: 10_000,
       rebalanceTimeout: 20_000,
-    }),
-  );
-  const committers = new Map(
-    consumers.map((consumer) => [
-      consumer,
-      createOffsetCommitter(consumer, {
-        intervalMs: options.commitIntervalMs ?? 100,
-        // Not fatal: the records are delivered again (a rebalance moved the partition, or the broker is away).
-        onError: (error) =>
-          logger.warn({ err: error }, 'offset commit failed; those records will be delivered again'),
-      }),
-    ]),
-  );
+    });
+    const committer = createOffsetCommitter(consumer, {
+      intervalMs: options.commitIntervalMs ?? 100,
+      // Not fatal: the records are delivered again (a rebalance moved the partition, or the broker is away).
+      onError: (error) =>
+        logger.warn({ err: error }, 'offset commit failed; those records will be delivered again'),
+    });
+    return { consumer, committer };
+  });
   const stopping = new AbortController();
   // Every record in flight listens for the stop (its retries and waits): many at once is expected, not a leak.
   setMaxListeners(0, stopping.signal);
@@ -115,7 +112,7 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
    * moves only past records that are done and have no unfinished record before them, so a crash or a rebalance
    * redelivers whatever was not finished, and the actors' idempotency absorbs what was.
    */
-  async function handleBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
+  async function handleBatch(committer: OffsetCommitter, payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale } = payload;
     const base = names.base(batch.topic) ?? batch.topic;
     const records = batch.messages.map((message) => consumedRecord(base, batch.partition, message));
@@ -144,15 +141,14 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       if (!done.has(record.offset)) break;
       next = (BigInt(record.offset) + 1n).toString();
     }
-    const committer = committers.get(consumer);
     if (next !== undefined) {
       payload.resolveOffset(String(BigInt(next) - 1n));
-      committer?.commit(batch.topic, batch.partition, next);
+      committer.commit(batch.topic, batch.partition, next);
     }
     const failed = results.find((result) => result.status === 'rejected');
     // A failure is reported, or the router is stopping, only once what is done is committed (the consumer can
     // still commit while its batch runs).
-    if (failed || stopping.signal.aborted) await committer?.flush();
+    if (failed || stopping.signal.aborted) await committer.flush();
     if (failed) throw failed.reason;
   }
 
@@ -299,7 +295,7 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
 
   return {
     async start(startOptions) {
-      const joined = consumers.map(async (consumer) => {
+      const joined = members.map(async ({ consumer, committer }) => {
         consumer.on(consumer.events.CRASH, ({ payload }) =>
           logger.error(
             { err: payload.error, groupId: payload.groupId, restart: payload.restart },
@@ -307,7 +303,7 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
           ),
         );
         // Before partitions move, what is done here is committed, so their new holder does not get it again.
-        consumer.on(consumer.events.REBALANCING, () => void committers.get(consumer)?.flush());
+        consumer.on(consumer.events.REBALANCING, () => void committer.flush());
         await consumer.connect();
         const joinedGroup = new Promise<void>((resolve) => {
           const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -320,7 +316,7 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
           autoCommit: false,
           partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
           eachBatchAutoResolve: false,
-          eachBatch: (payload) => handleBatch(consumer, payload),
+          eachBatch: (payload) => handleBatch(committer, payload),
         });
         await joinedGroup;
       });
@@ -332,9 +328,9 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
     async stop() {
       stopping.abort();
       await Promise.all(
-        consumers.map(async (consumer) => {
+        members.map(async ({ consumer, committer }) => {
           // Batches still running commit their own work on the way out (handleBatch sees the abort).
-          await committers.get(consumer)?.flush();
+          await committer.flush();
           await consumer.disconnect();
         }),
       );
