@@ -55,20 +55,19 @@ export function createOutboxStore(orm: MikroORM): OutboxStore {
       if (!Number.isSafeInteger(limit) || limit < 1)
         throw new RangeError(`batch limit must be a positive integer: ${limit}`);
       return withClient(async (client) => {
-        let rows: OutboxRow[] | undefined;
+        let rows: OutboxRow[] = [];
         try {
           // One round trip opens the transaction and claims the batch: marked published, locked until the commit,
           // skipped by other relays. Several statements need the simple protocol, hence the limit in the text.
           const results = (await client.query(
             `begin; ${claimBatch(limit)}`,
           )) as unknown as pg.QueryResult<OutboxRow>[];
-          const claimed = (results[1]?.rows ?? []).sort((a, b) => Number(a.seq) - Number(b.seq));
-          rows = claimed;
-          if (claimed.length > 0) await publish(claimed.map(messageOf));
+          rows = (results[1]?.rows ?? []).sort((a, b) => Number(a.seq) - Number(b.seq));
+          if (rows.length > 0) await publish(rows.map(messageOf));
         } catch (error) {
           // Rolled back, the rows are unpublished again, to be claimed by the next batch.
           await client.query('rollback').catch(() => undefined);
-          if (rows === undefined || rows.length === 0) throw error;
+          if (rows.length === 0) throw error;
           throw new OutboxPublishError(
             rows.map((row) => row.id),
             error,
