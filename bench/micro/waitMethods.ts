@@ -7,8 +7,8 @@ import type { MicroLine } from './microResult.ts';
 /**
  * How the saga bench waits for an order's outcome, measured rather than assumed: a short saga run with the
  * `orders.track` subscription (SSE), the `orders.awaitStatus` long poll, and one polling `orders.get` every 10 ms,
- * at 16 and 64 clients. The waiting
- * method must not be what limits the result; the load generator's CPU shows what each costs the client.
+ * at 16 and 64 clients. The waiting method must not be what limits the result; the load generator's CPU shows what
+ * each costs the client.
  */
 const ORDERS = 200;
 const METHODS: readonly WaitMethod[] = ['track', 'await', 'poll'];
