@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InventoryItem, type InventoryItemRow } from './entities/InventoryItem.ts';
 import { InventoryReservation, type InventoryReservationRow } from './entities/InventoryReservation.ts';
 import { InvalidCursorError } from './errors.ts';
+import { isUuid } from './isUuid.ts';
 
 /** Read-model queries behind the inventory API. Times leave here as ISO strings. */
 export type InventoryItemStatus = InventoryItemRow['status'];
@@ -50,8 +51,6 @@ export interface ListReservationsOptions {
   /** 1..1000, default 1000. */
   limit?: number;
 }
-
-const isUuid = (value: string): boolean => z.uuid().safeParse(value).success;
 
 export async function findInventoryItem(em: EntityManager, sku: string): Promise<InventoryItemView | null> {
   const item = await em.findOne(InventoryItem, { sku });

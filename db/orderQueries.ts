@@ -1,4 +1,4 @@
-import { type EntityManager, raw } from '@mikro-orm/postgresql';
+import { type EntityManager, type MikroORM, raw } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type {
   OrderStatus,
@@ -9,7 +9,9 @@ import type {
 import { Order, type OrderRow } from './entities/Order.ts';
 import { OrderItem, type OrderItemRow } from './entities/OrderItem.ts';
 import { InvalidCursorError } from './errors.ts';
+import { isUuid } from './isUuid.ts';
 import { formatCents } from './money.ts';
+import { createPooledQuery, type PooledQuery } from './pooledQuery.ts';
 
 /** Read-model queries behind the orders API. Money leaves here as decimal strings, times as ISO strings. */
 export interface OrderItemView {
@@ -52,24 +54,13 @@ export interface OrderPage {
   nextCursor: string | null;
 }
 
-// Ids arrive from URLs; anything that is not a uuid cannot match, and PostgreSQL would reject it with an error.
-const isUuid = (value: string): boolean => z.uuid().safeParse(value).success;
-
 /**
- * One order with its lines, in one query and without hydrating entities: every create, get and track reads it, so
- * it is the API's hottest read.
+ * One order with its lines, in one prepared statement and without hydrating entities: every create, get and
+ * awaitStatus reads it (about three times a saga), so it is the API's hottest read.
  */
-export async function findOrder(em: EntityManager, id: string): Promise<OrderView | null> {
+export async function findOrder(orm: MikroORM, id: string): Promise<OrderView | null> {
   if (!isUuid(id)) return null;
-  const [row] = await em.getConnection().execute<OrderWithItemsRow[]>(
-    `select o.id, o.customer_id, o.status, o.total_cents, o.shipping_address, o.delivery_instructions,
-            o.cancellation_reason, o.status_history, o.tracking_events, o.version, o.created_at, o.updated_at,
-            coalesce((select json_agg(json_build_object('lineNo', i.line_no, 'sku', i.sku, 'quantity', i.quantity,
-                                                         'unitPriceCents', i.unit_price_cents) order by i.line_no)
-                        from order_items i where i.order_id = o.id), '[]') as items
-       from orders o where o.id = ?`,
-    [id],
-  );
+  const [row] = await orderQueryOf(orm)<OrderWithItemsRow>(FIND_ORDER, [id]);
   if (!row) return null;
   const order: OrderRow = {
     id: row.id,
@@ -86,6 +77,24 @@ export async function findOrder(em: EntityManager, id: string): Promise<OrderVie
     updatedAt: new Date(row.updated_at),
   };
   return toOrderView(order, row.items);
+}
+
+const FIND_ORDER = `select o.id, o.customer_id, o.status, o.total_cents, o.shipping_address, o.delivery_instructions,
+         o.cancellation_reason, o.status_history, o.tracking_events, o.version, o.created_at, o.updated_at,
+         coalesce((select json_agg(json_build_object('lineNo', i.line_no, 'sku', i.sku, 'quantity', i.quantity,
+                                                      'unitPriceCents', i.unit_price_cents) order by i.line_no)
+                     from order_items i where i.order_id = o.id), '[]') as items
+    from orders o where o.id = $1`;
+
+// One pooled query per ORM: its prepared-statement names are remembered, so each text is named once.
+const pooledQueries = new WeakMap<MikroORM, PooledQuery>();
+function orderQueryOf(orm: MikroORM): PooledQuery {
+  let query = pooledQueries.get(orm);
+  if (!query) {
+    query = createPooledQuery(orm);
+    pooledQueries.set(orm, query);
+  }
+  return query;
 }
 
 interface OrderWithItemsRow {

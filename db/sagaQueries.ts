@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { z } from 'zod';
 import { SagaInstance } from './entities/SagaInstance.ts';
+import { isUuid } from './isUuid.ts';
 
 /** Saga progress of one order, from the saga_instances read model. */
 export interface SagaView {
@@ -14,7 +14,7 @@ export interface SagaView {
 }
 
 export async function findSagasOfOrder(em: EntityManager, orderId: string): Promise<SagaView[]> {
-  if (!z.uuid().safeParse(orderId).success) return [];
+  if (!isUuid(orderId)) return [];
   const rows = await em.find(SagaInstance, { orderId }, { orderBy: { startedAt: 'asc' } });
   return rows.map((row) => ({
     sagaType: row.sagaType,

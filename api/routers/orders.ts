@@ -42,7 +42,7 @@ async function command(ctx: Context, orderId: string, message: { type: string; p
 }
 
 async function readOrder(ctx: Context, id: string) {
-  const order = await findOrder(ctx.deps.orm.em.fork(), id);
+  const order = await findOrder(ctx.deps.orm, id);
   if (!order || !isVisible(ctx, order.customerId)) throw orderNotFound(id);
   return order;
 }
