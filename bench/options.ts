@@ -87,7 +87,7 @@ export function benchCommand(): Command {
         'how a client awaits its order: orders.track (SSE), orders.awaitStatus (long poll) or polling orders.get',
       )
         .choices(['track', 'await', 'poll'])
-        .default('track'),
+        .default('await'),
     )
     .option('--poll-ms <ms>', 'polling interval with --wait poll', positiveInteger, 10)
     .option('--micro', 'run the micro-benchmarks only')
