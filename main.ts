@@ -29,6 +29,7 @@ import { createNatsLiveUpdates } from './bridge/nats/natsLiveUpdates.ts';
 import { createNatsTransport } from './bridge/nats/natsTransport.ts';
 import { type Config, kafkaBrokers } from './config.ts';
 import { createApiKeyStore } from './db/apiKeyStore.ts';
+import { warnIfAutovacuumOff } from './db/autovacuumCheck.ts';
 import { createDeadLetterStore, type DeadLetterStore } from './db/deadLetterStore.ts';
 import { createJournalRetention } from './db/journalRetention.ts';
 import { parseMoneyToCents } from './db/money.ts';
@@ -392,6 +393,7 @@ function registrySettings(config: Config): RegistrySettings {
 async function connectServices(config: Config, logger: AppLogger, stack: ShutdownStack) {
   const orm = await openOrm(config.DATABASE_URL);
   stack.push('postgres', () => orm.close());
+  await warnIfAutovacuumOff(orm, logger);
   // Auto-pipelining sends the commands of one tick in one write: the snapshot puts of a group commit's turns go
   // together.
   const redis = new Redis(config.REDIS_URL, {

@@ -1,6 +1,6 @@
 import { type Config, DEFAULT_TEST_DATABASE_URL } from '../config.ts';
 import { ensureKafkaBroker, kafkaVersion } from './kafka/kafkaBroker.ts';
-import { databaseName, ensureDatabases, ensureServices } from './services.ts';
+import { databaseName, ensureAutovacuum, ensureDatabases, ensureServices } from './services.ts';
 
 /**
  * Everything TrackOps needs running on this machine: PostgreSQL (with its databases), Redis, NATS with JetStream
@@ -20,6 +20,8 @@ export async function ensureInfrastructure(
     const databases = options.databases ?? defaultDatabases(config);
     const created = await ensureDatabases(config.DATABASE_URL, databases);
     if (created.length > 0) console.error(`postgres: created database ${created.join(', ')}`);
+    const autovacuum = await ensureAutovacuum(config.DATABASE_URL);
+    if (autovacuum !== 'on') console.error(`postgres: ${AUTOVACUUM_MESSAGES[autovacuum]}`);
     const kafka = await ensureKafkaBroker({ brokers: config.KAFKA_BROKERS });
     console.error(
       kafka.startedHere
@@ -37,6 +39,11 @@ export async function ensureInfrastructure(
     throw error;
   }
 }
+
+const AUTOVACUUM_MESSAGES = {
+  'turned-on': 'autovacuum was off; turned it on for this server (ALTER SYSTEM), as TrackOps churns rows',
+  off: 'autovacuum is off and this role may not turn it on: dead rows will pile up (ask for autovacuum = on)',
+} as const;
 
 /** The application's database and the integration tests' one, both on the server of DATABASE_URL. */
 function defaultDatabases(config: Config): string[] {

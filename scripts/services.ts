@@ -6,6 +6,7 @@ import { probeFailure } from './services/probeFailure.ts';
 import { redisService } from './services/redisService.ts';
 import { errorMessage, type Service, type ServiceProbe, type ServiceStatus } from './services/service.ts';
 
+export { ensureAutovacuum } from './services/ensureAutovacuum.ts';
 export { databaseName, ensureDatabases } from './services/ensureDatabases.ts';
 export type { ServiceName, ServiceProbe, ServiceStatus } from './services/service.ts';
 
