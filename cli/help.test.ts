@@ -41,9 +41,7 @@ async function helpOf(command: string[]): Promise<{ code: number; printed: strin
     printed += String(chunk);
     return true;
   });
-  const code = await main(['node', 'trackops', ...command, '--help']);
-  vi.restoreAllMocks();
-  return { code, printed };
+  return { code: await main(['node', 'trackops', ...command, '--help']), printed };
 }
 
 describe('trackops <command> --help', () => {

@@ -11,7 +11,7 @@ import { OrderItem, type OrderItemRow } from './entities/OrderItem.ts';
 import { InvalidCursorError } from './errors.ts';
 import { isUuid } from './isUuid.ts';
 import { formatCents } from './money.ts';
-import { createPooledQuery, type PooledQuery } from './pooledQuery.ts';
+import { pooledQueryFor } from './pooledQuery.ts';
 
 /** Read-model queries behind the orders API. Money leaves here as decimal strings, times as ISO strings. */
 export interface OrderItemView {
@@ -60,7 +60,7 @@ export interface OrderPage {
  */
 export async function findOrder(orm: MikroORM, id: string): Promise<OrderView | null> {
   if (!isUuid(id)) return null;
-  const [row] = await orderQueryOf(orm)<OrderWithItemsRow>(FIND_ORDER, [id]);
+  const [row] = await pooledQueryFor(orm)<OrderWithItemsRow>(FIND_ORDER, [id]);
   if (!row) return null;
   const order: OrderRow = {
     id: row.id,
@@ -85,17 +85,6 @@ const FIND_ORDER = `select o.id, o.customer_id, o.status, o.total_cents, o.shipp
                                                       'unitPriceCents', i.unit_price_cents) order by i.line_no)
                      from order_items i where i.order_id = o.id), '[]') as items
     from orders o where o.id = $1`;
-
-// One pooled query per ORM: its prepared-statement names are remembered, so each text is named once.
-const pooledQueries = new WeakMap<MikroORM, PooledQuery>();
-function orderQueryOf(orm: MikroORM): PooledQuery {
-  let query = pooledQueries.get(orm);
-  if (!query) {
-    query = createPooledQuery(orm);
-    pooledQueries.set(orm, query);
-  }
-  return query;
-}
 
 interface OrderWithItemsRow {
   id: string;

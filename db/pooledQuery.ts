@@ -33,6 +33,17 @@ export function createPooledQuery(orm: MikroORM): PooledQuery {
   };
 }
 
+const sharedQueries = new WeakMap<MikroORM, PooledQuery>();
+
+/** The one pooled query of `orm` for modules that have no constructor to keep their own in (the API's reads). */
+export function pooledQueryFor(orm: MikroORM): PooledQuery {
+  let query = sharedQueries.get(orm);
+  if (!query) {
+    query = createPooledQuery(orm);
+    sharedQueries.set(orm, query);
+  }
+  return query;
+}
 /** Lends `work` a pg client from the ORM's pool for as long as it runs (a transaction of its own statements, say). */
 export type PooledClient = <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
 
