@@ -44,6 +44,7 @@ export function pooledQueryFor(orm: MikroORM): PooledQuery {
   }
   return query;
 }
+
 /** Lends `work` a pg client from the ORM's pool for as long as it runs (a transaction of its own statements, say). */
 export type PooledClient = <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
 
