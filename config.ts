@@ -44,6 +44,11 @@ export const configSchema = z.object({
   OUTBOX_SAFETY_POLL_MS: integer(5000),
   /** Journal entries older than this are deleted (0 keeps them forever). */
   JOURNAL_RETENTION_HOURS: z.coerce.number().int().min(0).default(168),
+  /**
+   * Published outbox rows older than this are deleted (0 keeps them forever). Kafka holds what was published; the
+   * table only needs the unpublished rows, and grows by about ten rows a saga otherwise.
+   */
+  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(0).default(24),
   ROUTER_RETRY_INITIAL_MS: integer(1000),
   ROUTER_RETRY_MULTIPLIER: z.coerce.number().min(1).default(2),
   ROUTER_RETRY_MAX_MS: integer(10_000),

@@ -31,7 +31,6 @@ import { type Config, kafkaBrokers } from './config.ts';
 import { createApiKeyStore } from './db/apiKeyStore.ts';
 import { warnIfAutovacuumOff } from './db/autovacuumCheck.ts';
 import { createDeadLetterStore, type DeadLetterStore } from './db/deadLetterStore.ts';
-import { createJournalRetention } from './db/journalRetention.ts';
 import { parseMoneyToCents } from './db/money.ts';
 import { listenForNotifications } from './db/notifications.ts';
 import { openOrm } from './db/orm.ts';
@@ -40,6 +39,7 @@ import { createPostgresPersistence } from './db/postgresPersistence.ts';
 import { projectionWriters } from './db/projections/projectionWriters.ts';
 import { createReadModelRebuild } from './db/readModelRebuild.ts';
 import { createRedisSnapshotCache } from './db/redis/snapshotCache.ts';
+import { createRetention, retentionRules } from './db/retention.ts';
 import { TIMER_CHANNEL } from './db/timerChannel.ts';
 import { createTimerStore } from './db/timerStore.ts';
 import { type AppLogger, createLogger } from './logger.ts';
@@ -180,13 +180,12 @@ async function assemble(
     listen: listen(TIMER_CHANNEL),
   });
   await startUnless(options.timers === false, 'timer service', timers, stack);
-  const journalRetention = createJournalRetention({
-    orm,
-    retentionHours: config.JOURNAL_RETENTION_HOURS,
-    intervalMs: 10 * 60_000,
-    logger,
+  const rules = retentionRules({
+    journal: config.JOURNAL_RETENTION_HOURS,
+    outbox: config.OUTBOX_RETENTION_HOURS,
   });
-  await startUnless(config.JOURNAL_RETENTION_HOURS === 0, 'journal retention', journalRetention, stack);
+  const retention = createRetention({ orm, rules, intervalMs: 10 * 60_000, logger });
+  await startUnless(rules.length === 0, 'retention', retention, stack);
 
   const deadLetters = createDeadLetterStore(orm);
   const router = createRouter(config, {

@@ -38,6 +38,13 @@ export const OutboxEvent = defineEntity({
       expression:
         'create index "outbox_events_unpublished_seq_idx" on "outbox_events" ("seq") where "published_at" is null',
     },
+    {
+      // Partial too: what retention (db/retention.ts) walks to delete published rows, oldest first.
+      name: 'outbox_events_published_at_idx',
+      properties: ['publishedAt'],
+      expression:
+        'create index "outbox_events_published_at_idx" on "outbox_events" ("published_at") where "published_at" is not null',
+    },
   ],
 });
 
