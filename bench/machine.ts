@@ -36,17 +36,30 @@ export interface MachineDescription {
   readonly memoryGb: number;
   readonly kernel: string;
   readonly versions: Record<string, string>;
+  /** The PostgreSQL settings that move the numbers (autovacuum was off on some machines: ADR 0007, round 4). */
+  readonly postgresSettings: string;
 }
 
-export async function describeMachine(): Promise<MachineDescription> {
+/** `name=value` pairs of the server's settings that matter here, or why they could not be read. */
+function postgresSettings(databaseUrl: string): Promise<string> {
+  return firstLine('psql', [
+    databaseUrl,
+    '-Atc',
+    `select string_agg(name || '=' || current_setting(name), ' ' order by name) from pg_settings
+      where name in ('autovacuum', 'fsync', 'synchronous_commit', 'shared_buffers', 'max_connections')`,
+  ]);
+}
+
+export async function describeMachine(databaseUrl: string): Promise<MachineDescription> {
   const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
   const cpuModel = /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  const [postgres, redis, nats, java, kafka] = await Promise.all([
+  const [postgres, redis, nats, java, kafka, settings] = await Promise.all([
     firstLine('psql', ['--version']),
     firstLine('redis-server', ['--version']),
     firstLine('nats-server', ['--version']),
     firstLine('java', ['-version']),
     kafkaVersion(),
+    postgresSettings(databaseUrl),
   ]);
   return {
     cpuModel,
@@ -54,5 +67,6 @@ export async function describeMachine(): Promise<MachineDescription> {
     memoryGb: Math.round(os.totalmem() / 1024 ** 3),
     kernel: `${os.type()} ${os.release()}`,
     versions: { node: process.version, postgres, redis, nats, java, kafka },
+    postgresSettings: settings,
   };
 }

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     startedAt: startedAt.toISOString(),
     // The key never goes into a results file.
     options: { ...options, apiKey: undefined },
-    machine: await describeMachine(),
+    machine: await describeMachine(config.DATABASE_URL),
     system: {
       url: options.url,
       startedByBench: system.startedByBench,
@@ -62,6 +62,10 @@ async function main(): Promise<void> {
     sagas: { runs: [] },
     micro: [],
   };
+  if (results.machine.postgresSettings.includes('autovacuum=off'))
+    log(
+      'warning: PostgreSQL autovacuum is off: dead rows pile up run after run (npm run infra:up turns it on)',
+    );
   const save = () =>
     writeResults(
       { ...results, sagas: { ...results.sagas, rows: aggregateRuns(results.sagas.runs) } },
