@@ -37,6 +37,11 @@ export const configSchema = z.object({
   API_MAX_BODY_BYTES: integer(512 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   COMMAND_TIMEOUT_MS: integer(5000),
+  /**
+   * How long SIGTERM/SIGINT may take to stop a node gracefully before it exits anyway: what it had not finished is
+   * redelivered to the next holder (at-least-once), and a stuck step must not keep Kafka partitions hostage.
+   */
+  SHUTDOWN_TIMEOUT_MS: integer(30_000),
   ACTOR_IDLE_MS: integer(60_000),
   ACTOR_MAX_LIVE: integer(10_000),
   OUTBOX_BATCH_SIZE: integer(100),

@@ -179,7 +179,7 @@ async function assemble(
     requestTimeoutMs: config.COMMAND_TIMEOUT_MS,
     listen: listen(TIMER_CHANNEL),
   });
-  await startUnless(options.timers === false, 'timer service', timers, stack);
+  const stopTimers = await startUnless(options.timers === false, 'timer service', timers, stack);
   const rules = retentionRules({
     journal: config.JOURNAL_RETENTION_HOURS,
     outbox: config.OUTBOX_RETENTION_HOURS,
@@ -198,7 +198,7 @@ async function assemble(
     deadLetters,
     options,
   });
-  await startUnless(options.router === false, 'event router', router, stack);
+  const stopRouter = await startUnless(options.router === false, 'event router', router, stack);
   registerProbes(
     metrics,
     {
@@ -281,6 +281,11 @@ async function assemble(
     port: config.PORT,
     maxBodyBytes: config.API_MAX_BODY_BYTES,
     metricsRequireKey: config.METRICS_REQUIRE_KEY,
+  });
+  // Unwound before the shard leases: releasing a shard drains its actors, and a router or timer service still
+  // delivering would keep their mailboxes filling, then spin on NOT_OWNER for minutes, holding its partitions.
+  stack.push('intake (event router, timer service)', async () => {
+    await Promise.all([stopRouter?.(), stopTimers?.()]);
   });
   stack.push('api', () => server.close());
   logger.info({ url: server.url }, 'TrackOps is up');
@@ -366,15 +371,22 @@ type NotificationHandlers = {
   onError: (error: Error) => void;
 };
 
+/** Starts `part` unless disabled; returns its stop, which runs once however often it is called. */
 async function startUnless(
   disabled: boolean,
   name: string,
   part: { start(): Promise<void>; stop(): Promise<void> },
   stack: ShutdownStack,
-): Promise<void> {
-  if (disabled) return;
+): Promise<(() => Promise<void>) | undefined> {
+  if (disabled) return undefined;
   await part.start();
-  stack.push(name, () => part.stop());
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= part.stop();
+    return stopped;
+  };
+  stack.push(name, stop);
+  return stop;
 }
 
 function registrySettings(config: Config): RegistrySettings {

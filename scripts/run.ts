@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { withDeadline } from '../actors/withDeadline.ts';
 import { ensureAdminKeyFile } from '../cli/adminKeyFile.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { migrateDatabase } from '../db/migrate.ts';
@@ -39,7 +40,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.error(`${signal}: shutting down`);
-    await trackops.stop();
+    await withDeadline(trackops.stop(), config.SHUTDOWN_TIMEOUT_MS, () => {
+      console.error(
+        `${signal}: not stopped within ${config.SHUTDOWN_TIMEOUT_MS} ms (SHUTDOWN_TIMEOUT_MS); exiting anyway`,
+      );
+      process.exit(1);
+    });
     await infrastructure.stop();
     console.error('stopped');
     process.exit(0);

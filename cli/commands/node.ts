@@ -14,7 +14,6 @@ export { CliFailure };
  */
 
 /** How long a node may take, from the first signal, to drain and stop before it exits with code 1. */
-const STOP_DEADLINE_MS = 30_000;
 /** After a clean stop, how long stray sockets and timers of client libraries may keep the process alive. */
 const EXIT_GRACE_MS = 2000;
 
@@ -35,7 +34,7 @@ export function registerNodeCommand(program: Command, write: (text: string) => v
         ...(options.port === undefined ? {} : { PORT: String(options.port) }),
       });
       // Installed before anything slow, so a Ctrl-C during start-up still ends in a clean stop.
-      const stop = onStopSignal(config.NODE_ID);
+      const stop = onStopSignal(config.NODE_ID, config.SHUTDOWN_TIMEOUT_MS);
       try {
         await requireInfrastructure(config);
         // Loaded here, so the other commands do not pay for the whole runtime's modules.
@@ -96,9 +95,9 @@ async function requireInfrastructure(config: Config): Promise<void> {
 
 /**
  * `requested` resolves on the first SIGINT/SIGTERM. Later ones are ignored (a terminal and a supervisor both
- * signal), and from the first one on the node has STOP_DEADLINE_MS to finish, or it exits with code 1.
+ * signal), and from the first one on the node has SHUTDOWN_TIMEOUT_MS to finish, or it exits with code 1.
  */
-function onStopSignal(nodeId: string): { requested: Promise<NodeJS.Signals> } {
+function onStopSignal(nodeId: string, deadlineMs: number): { requested: Promise<NodeJS.Signals> } {
   let resolve: (signal: NodeJS.Signals) => void = () => {};
   const requested = new Promise<NodeJS.Signals>((done) => {
     resolve = done;
@@ -111,9 +110,11 @@ function onStopSignal(nodeId: string): { requested: Promise<NodeJS.Signals> } {
     }
     received = true;
     setTimeout(() => {
-      process.stderr.write(`node ${nodeId}: did not stop within ${STOP_DEADLINE_MS / 1000} s, exiting\n`);
+      process.stderr.write(
+        `node ${nodeId}: did not stop within ${deadlineMs / 1000} s (SHUTDOWN_TIMEOUT_MS), exiting\n`,
+      );
       process.exit(EXIT.failure);
-    }, STOP_DEADLINE_MS).unref();
+    }, deadlineMs).unref();
     resolve(name);
   };
   process.on('SIGINT', onSignal);
