@@ -132,7 +132,7 @@ export const stockSkus = (api: TestSystem, count: number, quantity: number) =>
   Promise.all(Array.from({ length: count }, () => stockedSku(api.client, quantity, 'CLU')));
 
 /**
- * Waits until every order settled, then checks: effects exist exactly as each outcome requires, stock is
+ * Waits until every order and its saga settled, then checks: effects exist exactly as each outcome requires, stock is
  * conserved, and no actor was written twice or skipped a version (version = number of messages applied).
  */
 export async function expectSettledConsistently(
@@ -143,14 +143,21 @@ export async function expectSettledConsistently(
   const { orm } = api.trackops;
   await waitFor(
     async () => {
-      const [settled] = await query<{ n: number }>(
+      // An order turns CANCELLED before its saga has released its stock: the saga's own end is what settles it.
+      const [settled] = await query<{ orders: number; sagas: number }>(
         orm,
-        "select count(*)::int as n from orders where id in (?) and status in ('CONFIRMED', 'CANCELLED')",
-        [ids],
+        `select (select count(*)::int from orders where id in (?) and status in ('CONFIRMED', 'CANCELLED')) as orders,
+                (select count(*)::int from saga_instances where order_id in (?) and saga_type = 'orderSaga'
+                   and state in ('confirmed', 'cancelled')) as sagas`,
+        [ids, ids],
       );
-      return settled?.n === ids.length;
+      return settled?.orders === ids.length && settled.sagas === ids.length;
     },
-    { what: `all ${ids.length} orders settled`, timeoutMs: run.timeoutMs ?? 240_000, intervalMs: 1000 },
+    {
+      what: `all ${ids.length} orders and their sagas settled`,
+      timeoutMs: run.timeoutMs ?? 240_000,
+      intervalMs: 1000,
+    },
   );
   const orders = await query<{ id: string; status: string; cancellation_reason: string | null }>(
     orm,
