@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type Role, roleSchema } from '../api/auth/roles.ts';
-import { createPooledQuery } from './pooledQuery.ts';
+import { pooledQueryFor } from './pooledQuery.ts';
 
 /**
  * The SQL of `api_keys`. It stores and finds keys by their hash only: hashing and key formats are the caller's
@@ -39,7 +39,7 @@ export function createApiKeyStore(orm: MikroORM) {
   const execute = <TRow>(sql: string, params: unknown[]) =>
     orm.em.getConnection().execute<TRow[]>(sql, params);
   // Every API call looks its key up: a prepared statement, not a query built and escaped each time.
-  const query = createPooledQuery(orm);
+  const query = pooledQueryFor(orm);
   return {
     /** The active (unrevoked) key with this hash. */
     async findActive(keyHash: string): Promise<{ id: string; role: Role; customerId: string | null } | null> {

@@ -9,7 +9,7 @@ import type pg from 'pg';
  */
 export type PooledQuery = <Row extends pg.QueryResultRow>(text: string, values: unknown[]) => Promise<Row[]>;
 
-export function createPooledQuery(orm: MikroORM): PooledQuery {
+function createPooledQuery(orm: MikroORM): PooledQuery {
   const withClient = createPooledClient(orm);
   // Each distinct text is a named prepared statement: PostgreSQL parses and plans it once per connection, not on
   // every turn. The texts come from a handful of turn shapes, so the names stay few.
@@ -35,7 +35,7 @@ export function createPooledQuery(orm: MikroORM): PooledQuery {
 
 const sharedQueries = new WeakMap<MikroORM, PooledQuery>();
 
-/** The one pooled query of `orm` for modules that have no constructor to keep their own in (the API's reads). */
+/** The pooled query of `orm`: one per ORM, so each statement text is named (and prepared) under one name. */
 export function pooledQueryFor(orm: MikroORM): PooledQuery {
   let query = sharedQueries.get(orm);
   if (!query) {

@@ -11,7 +11,7 @@ import { DuplicateMessageError, InternalError, StaleWriterError } from '../actor
 import type { PersistedSnapshot, PersistencePort, StoredActor, Turn } from '../actors/ports.ts';
 import { ProcessedMessage } from './entities/ProcessedMessage.ts';
 import { createGroupCommit } from './groupCommit.ts';
-import { createPooledQuery } from './pooledQuery.ts';
+import { pooledQueryFor } from './pooledQuery.ts';
 import type { ProjectionWriters } from './projections/projectionWriters.ts';
 import {
   buildTurnsStatement,
@@ -47,7 +47,7 @@ export function createPostgresPersistence({
   onCommitBatch,
 }: PostgresPersistenceOptions): PersistencePort {
   const tableOf = createTableCatalog(orm.getMetadata());
-  const query = createPooledQuery(orm);
+  const query = pooledQueryFor(orm);
   const commit = createGroupCommit<TurnToCommit>({
     maxInFlight: commitConcurrency,
     maxBatch: commitBatch,

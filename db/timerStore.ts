@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { DueTimer, TimerStorePort } from '../actors/ports.ts';
-import { createPooledQuery } from './pooledQuery.ts';
+import { pooledQueryFor } from './pooledQuery.ts';
 
 /**
  * TimerStorePort over `actor_timers`. Claiming sets a lease (`claimed_until`) in its own short transaction rather
@@ -18,7 +18,7 @@ interface TimerRow {
 
 export function createTimerStore(orm: MikroORM): TimerStorePort {
   // Every saga step sets a timer, so these run about once a turn: prepared statements on pooled clients.
-  const query = createPooledQuery(orm);
+  const query = pooledQueryFor(orm);
   return {
     async claimDue(limit, leaseMs) {
       const rows = await query<TimerRow>(
