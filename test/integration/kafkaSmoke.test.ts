@@ -131,7 +131,9 @@ describe('KafkaJS against the Kafka 4 broker', () => {
       waitForLeaders: true,
     });
     expect(created).toBe(true);
-    const offsets = await admin.fetchTopicOffsets(topic);
+    // The leaders are elected, but the broker that answers ListOffsets may learn of them a moment later
+    // (NOT_LEADER_FOR_PARTITION, a retriable error a client is meant to retry).
+    const offsets = await waitFor(() => admin.fetchTopicOffsets(topic), { what: "the new topic's offsets" });
     expect(
       offsets
         .map(({ partition, low, high }) => ({ partition, low, high }))
